@@ -1,0 +1,947 @@
+package csdl
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/temperhq/temper/specengine/diag"
+)
+
+// Check runs the semantic checks Parse runs (names resolve, keys are sound,
+// names are unique, bindings and constraints point at what exists) on a
+// model, typically one built in code. It returns a *diag.Error or nil.
+func (m *Model) Check() error {
+	var l diag.List
+	check(m, &l)
+	l.Sort()
+	return l.Err()
+}
+
+type checker struct {
+	m *Model
+	d *diag.List
+}
+
+func check(m *Model, d *diag.List) {
+	c := &checker{m: m, d: d}
+	c.schemas()
+	for _, s := range m.Schemas {
+		c.schemaNames(s)
+		for _, et := range s.EntityTypes {
+			c.entityType(et)
+		}
+		for _, ct := range s.ComplexTypes {
+			c.complexType(ct)
+		}
+		for _, e := range s.EnumTypes {
+			c.enumType(e)
+		}
+		for _, td := range s.TypeDefinitions {
+			c.typeDefinition(td)
+		}
+		for _, a := range s.Actions {
+			c.operation("action", a.Name, a.IsBound, a.EntitySetPath, a.Parameters, a.ReturnType, a.Pos)
+		}
+		for _, f := range s.Functions {
+			c.operation("function", f.Name, f.IsBound, f.EntitySetPath, f.Parameters, f.ReturnType, f.Pos)
+		}
+		for _, t := range s.Terms {
+			c.term(t)
+		}
+		if s.EntityContainer != nil {
+			c.container(s.EntityContainer)
+		}
+	}
+	walkAnnotations(m, c.annotationList)
+}
+
+// schemas checks namespaces and aliases across the model.
+func (c *checker) schemas() {
+	used := map[string]bool{}
+	for _, r := range c.m.References {
+		for _, inc := range r.Includes {
+			for _, name := range []string{inc.Namespace, inc.Alias} {
+				if name != "" {
+					used[name] = true
+				}
+			}
+		}
+	}
+	containers := 0
+	for _, s := range c.m.Schemas {
+		if s.Namespace != "" {
+			if contains(reservedNamespaces, s.Namespace) {
+				c.d.Errorf(s.Pos, "namespace %s is reserved", s.Namespace)
+			} else if used[s.Namespace] {
+				c.d.Errorf(s.Pos, "duplicate namespace %s", s.Namespace)
+			}
+			used[s.Namespace] = true
+		}
+		if s.Alias != "" {
+			if contains(reservedNamespaces, s.Alias) {
+				c.d.Errorf(s.Pos, "alias %s is reserved", s.Alias)
+			} else if used[s.Alias] {
+				c.d.Errorf(s.Pos, "alias %s is already used as a namespace or alias", s.Alias)
+			}
+			used[s.Alias] = true
+		}
+		if s.EntityContainer != nil {
+			containers++
+			if containers == 2 {
+				c.d.Errorf(s.EntityContainer.Pos, "second entity container %s; a model has at most one", s.EntityContainer.Name)
+			}
+		}
+	}
+}
+
+// schemaNames checks that the children of a schema have unique names,
+// operations excepted, and that overloads differ as CSDL requires.
+func (c *checker) schemaNames(s *Schema) {
+	seen := map[string]bool{}
+	dup := func(name string, pos diag.Pos) {
+		if name == "" {
+			return
+		}
+		if seen[name] {
+			c.d.Errorf(pos, "duplicate name %s in schema %s", name, s.Namespace)
+		}
+		seen[name] = true
+	}
+	for _, x := range s.EnumTypes {
+		dup(x.Name, x.Pos)
+	}
+	for _, x := range s.TypeDefinitions {
+		dup(x.Name, x.Pos)
+	}
+	for _, x := range s.ComplexTypes {
+		dup(x.Name, x.Pos)
+	}
+	for _, x := range s.EntityTypes {
+		dup(x.Name, x.Pos)
+	}
+	for _, x := range s.Terms {
+		dup(x.Name, x.Pos)
+	}
+	if s.EntityContainer != nil {
+		dup(s.EntityContainer.Name, s.EntityContainer.Pos)
+	}
+	actions := map[string]bool{}
+	for _, a := range s.Actions {
+		if seen[a.Name] && !actions[a.Name] {
+			c.d.Errorf(a.Pos, "duplicate name %s in schema %s", a.Name, s.Namespace)
+			continue
+		}
+		actions[a.Name] = true
+	}
+	for name := range actions {
+		seen[name] = true
+	}
+	functions := map[string]bool{}
+	for _, f := range s.Functions {
+		if seen[f.Name] && !functions[f.Name] {
+			c.d.Errorf(f.Pos, "duplicate name %s in schema %s", f.Name, s.Namespace)
+			continue
+		}
+		functions[f.Name] = true
+	}
+
+	overloads := map[string]bool{}
+	for _, a := range s.Actions {
+		key := a.Name + "|unbound"
+		if a.IsBound && len(a.Parameters) > 0 {
+			key = a.Name + "|" + c.canonicalType(a.Parameters[0].Type)
+		}
+		if overloads[key] {
+			if a.IsBound {
+				c.d.Errorf(a.Pos, "duplicate action %s bound to %s", a.Name, a.Parameters[0].Type)
+			} else {
+				c.d.Errorf(a.Pos, "duplicate unbound action %s", a.Name)
+			}
+		}
+		overloads[key] = true
+	}
+	for _, f := range s.Functions {
+		params := f.Parameters
+		key := f.Name + "|unbound"
+		if f.IsBound && len(params) > 0 {
+			key = f.Name + "|" + c.canonicalType(params[0].Type)
+			params = params[1:]
+		}
+		var names []string
+		for _, p := range params {
+			names = append(names, p.Name)
+		}
+		slices.Sort(names)
+		key += "|" + strings.Join(names, ",")
+		if overloads["f:"+key] {
+			c.d.Errorf(f.Pos, "duplicate function %s with the same binding parameter and parameter names", f.Name)
+		}
+		overloads["f:"+key] = true
+	}
+}
+
+// canonicalType spells a type reference with namespaces instead of aliases.
+func (c *checker) canonicalType(name string) string {
+	if t, ok := c.m.ResolveType(name); ok {
+		return t.String()
+	}
+	return name
+}
+
+// resolve resolves a type reference for the check of what (e.g. "property
+// Name"), reporting an unknown type with a suggestion. ok is false when the
+// type does not resolve or was empty.
+func (c *checker) resolve(name, what string, pos diag.Pos, kinds ...TypeKind) (TypeRef, bool) {
+	if name == "" {
+		return TypeRef{}, false
+	}
+	t, ok := c.m.ResolveType(name)
+	if ok {
+		return t, true
+	}
+	msg := fmt.Sprintf("unknown type %s of %s", name, what)
+	if s := diag.Nearest(ElementType(name), c.typeNames(kinds...)); s != "" {
+		if IsCollection(name) {
+			s = CollectionOf(s)
+		}
+		msg += "; did you mean " + s + "?"
+	}
+	c.d.Errorf(pos, "%s", msg)
+	return t, false
+}
+
+// typeNames lists the qualified names of the types of the given kinds (all
+// kinds when none is given), for suggestions.
+func (c *checker) typeNames(kinds ...TypeKind) []string {
+	want := func(k TypeKind) bool { return len(kinds) == 0 || slices.Contains(kinds, k) }
+	var out []string
+	if want(KindPrimitive) {
+		out = append(out, edmNames(primitiveTypes)...)
+	}
+	if want(KindAbstract) {
+		out = append(out, edmNames(abstractTypes)...)
+	}
+	for _, s := range c.m.Schemas {
+		add := func(k TypeKind, name string) {
+			if want(k) {
+				out = append(out, s.Namespace+"."+name)
+			}
+		}
+		for _, x := range s.EntityTypes {
+			add(KindEntity, x.Name)
+		}
+		for _, x := range s.ComplexTypes {
+			add(KindComplex, x.Name)
+		}
+		for _, x := range s.EnumTypes {
+			add(KindEnum, x.Name)
+		}
+		for _, x := range s.TypeDefinitions {
+			add(KindTypeDefinition, x.Name)
+		}
+	}
+	return out
+}
+
+var valueKinds = []TypeKind{KindPrimitive, KindAbstract, KindEnum, KindTypeDefinition, KindComplex}
+
+// structured is an entity or a complex type, for the checks they share.
+type structured struct {
+	kind  string // "entity type" or "complex type"
+	et    *EntityType
+	ct    *ComplexType
+	name  string
+	base  string
+	props []*Property
+	navs  []*NavigationProperty
+	pos   diag.Pos
+	// allProps and allNavs include inherited members.
+	allProps []*Property
+	allNavs  []*NavigationProperty
+}
+
+func (c *checker) asStructured(t TypeRef) (structured, bool) {
+	switch {
+	case t.Entity != nil:
+		return c.entityStructured(t.Entity), true
+	case t.Complex != nil:
+		return c.complexStructured(t.Complex), true
+	}
+	return structured{}, false
+}
+
+func (c *checker) entityStructured(et *EntityType) structured {
+	return structured{
+		kind: "entity type", et: et, name: et.Name, base: et.BaseType,
+		props: et.Properties, navs: et.NavigationProperties, pos: et.Pos,
+		allProps: c.m.AllProperties(et), allNavs: c.m.AllNavigationProperties(et),
+	}
+}
+
+func (c *checker) complexStructured(ct *ComplexType) structured {
+	st := structured{
+		kind: "complex type", ct: ct, name: ct.Name, base: ct.BaseType,
+		props: ct.Properties, navs: ct.NavigationProperties, pos: ct.Pos,
+	}
+	chain := c.m.complexChain(ct)
+	for i := len(chain) - 1; i >= 0; i-- {
+		st.allProps = append(st.allProps, chain[i].Properties...)
+		st.allNavs = append(st.allNavs, chain[i].NavigationProperties...)
+	}
+	return st
+}
+
+func (st structured) prop(name string) *Property {
+	for _, p := range st.allProps {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+func (st structured) nav(name string) *NavigationProperty {
+	for _, n := range st.allNavs {
+		if n.Name == name {
+			return n
+		}
+	}
+	return nil
+}
+
+func (st structured) propNames() []string {
+	var out []string
+	for _, p := range st.allProps {
+		out = append(out, p.Name)
+	}
+	return out
+}
+
+// propertyPath follows a path of structural properties through complex
+// properties (type casts allowed) and returns the last one.
+func (c *checker) propertyPath(st structured, path string) *Property {
+	segs := strings.Split(path, "/")
+	for i, seg := range segs {
+		if strings.Contains(seg, ".") {
+			t, ok := c.m.ResolveType(seg)
+			if !ok || t.Collection {
+				return nil
+			}
+			if st, ok = c.asStructured(t); !ok {
+				return nil
+			}
+			continue
+		}
+		p := st.prop(seg)
+		if p == nil {
+			return nil
+		}
+		if i == len(segs)-1 {
+			return p
+		}
+		t, ok := c.m.ResolveType(p.Type)
+		if !ok || t.Collection || t.Complex == nil {
+			return nil
+		}
+		st = c.complexStructured(t.Complex)
+	}
+	return nil
+}
+
+func (c *checker) entityType(et *EntityType) {
+	st := c.entityStructured(et)
+	c.baseType(st, KindEntity)
+	c.members(st)
+	c.key(et, st)
+}
+
+func (c *checker) complexType(ct *ComplexType) {
+	st := c.complexStructured(ct)
+	c.baseType(st, KindComplex)
+	c.members(st)
+}
+
+func (c *checker) baseType(st structured, kind TypeKind) {
+	if st.base == "" {
+		return
+	}
+	t, ok := c.resolve(st.base, st.kind+" "+st.name, st.pos, kind)
+	if !ok {
+		return
+	}
+	if t.Kind != kind || t.Collection {
+		c.d.Errorf(st.pos, "base type %s of %s %s is not an %s", st.base, st.kind, st.name, kind)
+		return
+	}
+	// A cycle shows as a base chain that comes back to the type itself.
+	if (st.et != nil && slices.Contains(c.m.entityChain(t.Entity), st.et)) ||
+		(st.ct != nil && slices.Contains(c.m.complexChain(t.Complex), st.ct)) {
+		c.d.Errorf(st.pos, "%s %s inherits from itself", st.kind, st.name)
+	}
+}
+
+// members checks the properties and navigation properties a structured
+// type declares.
+func (c *checker) members(st structured) {
+	inherited := map[string]bool{}
+	for _, p := range st.allProps {
+		inherited[p.Name] = true
+	}
+	for _, n := range st.allNavs {
+		inherited[n.Name] = true
+	}
+	for _, p := range st.props {
+		delete(inherited, p.Name)
+	}
+	for _, n := range st.navs {
+		delete(inherited, n.Name)
+	}
+	seen := map[string]bool{}
+	dup := func(name string, pos diag.Pos) {
+		switch {
+		case name == "":
+		case seen[name]:
+			c.d.Errorf(pos, "duplicate property %s in %s %s", name, st.kind, st.name)
+		case inherited[name]:
+			c.d.Errorf(pos, "property %s of %s %s is already declared by a base type", name, st.kind, st.name)
+		}
+		seen[name] = true
+	}
+	for _, p := range st.props {
+		dup(p.Name, p.Pos)
+		t, ok := c.resolve(p.Type, "property "+p.Name, p.Pos, valueKinds...)
+		if ok && (t.Kind == KindEntity || t.Name == "Edm.EntityType") {
+			c.d.Errorf(p.Pos, "property %s has entity type %s; use a NavigationProperty", p.Name, p.Type)
+		}
+	}
+	for _, n := range st.navs {
+		dup(n.Name, n.Pos)
+		c.navigationProperty(st, n)
+	}
+}
+
+func (c *checker) navigationProperty(st structured, n *NavigationProperty) {
+	t, ok := c.resolve(n.Type, "navigation property "+n.Name, n.Pos, KindEntity)
+	if !ok {
+		return
+	}
+	if t.Kind != KindEntity && t.Kind != KindExternal && t.Name != "Edm.EntityType" {
+		c.d.Errorf(n.Pos, "navigation property %s has type %s, which is not an entity type", n.Name, n.Type)
+		return
+	}
+	if t.Collection && n.Nullable != nil {
+		c.d.Errorf(n.Pos, "collection-valued navigation property %s may not have Nullable", n.Name)
+	}
+	if t.Entity == nil {
+		return
+	}
+	target := c.entityStructured(t.Entity)
+	if n.Partner != "" && target.nav(n.Partner) == nil {
+		c.d.Errorf(n.Pos, "partner %s of navigation property %s is not a navigation property of %s", n.Partner, n.Name, t.Name)
+	}
+	for _, rc := range n.ReferentialConstraints {
+		dep := c.propertyPath(st, rc.Property)
+		if rc.Property != "" && dep == nil {
+			c.d.Errorf(rc.Pos, "referential constraint property %s is not a property of %s %s%s", rc.Property, st.kind, st.name, suggest(rc.Property, st.propNames()))
+		}
+		prin := c.propertyPath(target, rc.ReferencedProperty)
+		if rc.ReferencedProperty != "" && prin == nil {
+			c.d.Errorf(rc.Pos, "referenced property %s is not a property of %s%s", rc.ReferencedProperty, t.Name, suggest(rc.ReferencedProperty, target.propNames()))
+		}
+		if dep != nil && prin != nil && c.canonicalType(dep.Type) != c.canonicalType(prin.Type) {
+			c.d.Errorf(rc.Pos, "referential constraint property %s has type %s, but %s has type %s", rc.Property, dep.Type, rc.ReferencedProperty, prin.Type)
+		}
+	}
+}
+
+// suggest renders "; did you mean X?" when a candidate is close to name.
+func suggest(name string, candidates []string) string {
+	if s := diag.Nearest(name, candidates); s != "" {
+		return "; did you mean " + s + "?"
+	}
+	return ""
+}
+
+func (c *checker) key(et *EntityType, st structured) {
+	var inheritedFrom *EntityType
+	for _, base := range c.m.entityChain(et)[1:] {
+		if base.Key != nil {
+			inheritedFrom = base
+			break
+		}
+	}
+	if et.Key == nil {
+		if inheritedFrom == nil && !et.Abstract {
+			c.d.Errorf(et.Pos, "entity type %s has no key", et.Name)
+		}
+		return
+	}
+	if inheritedFrom != nil {
+		c.d.Errorf(et.KeyPos, "entity type %s declares a key but inherits one from %s", et.Name, inheritedFrom.Name)
+	}
+	seen := map[string]bool{}
+	for _, ref := range et.Key {
+		if ref.Name == "" {
+			continue
+		}
+		if seen[ref.Name] {
+			c.d.Errorf(ref.Pos, "duplicate key property %s", ref.Name)
+			continue
+		}
+		seen[ref.Name] = true
+		path := strings.Contains(ref.Name, "/")
+		if path && ref.Alias == "" {
+			c.d.Errorf(ref.Pos, "key property path %s needs an Alias", ref.Name)
+		}
+		if !path && ref.Alias != "" {
+			c.d.Errorf(ref.Pos, "key property %s is not a path and may not have an Alias", ref.Name)
+		}
+		p := c.propertyPath(st, ref.Name)
+		if p == nil {
+			c.d.Errorf(ref.Pos, "key property %s is not a property of entity type %s%s", ref.Name, et.Name, suggest(ref.Name, st.propNames()))
+			continue
+		}
+		if p.IsNullable() {
+			c.d.Errorf(ref.Pos, "key property %s of entity type %s must have Nullable=\"false\"", ref.Name, et.Name)
+		}
+		t, ok := c.m.ResolveType(p.Type)
+		if !ok {
+			continue // reported on the property
+		}
+		prim := t.Primitive()
+		if t.Collection || (t.Kind != KindEnum && !contains(keyTypes, strings.TrimPrefix(prim, "Edm."))) {
+			c.d.Errorf(ref.Pos, "key property %s has type %s, which cannot be a key (want an enum or %s)", ref.Name, p.Type, strings.Join(edmNames(keyTypes), ", "))
+		}
+	}
+}
+
+func (c *checker) enumType(e *EnumType) {
+	underlying := e.UnderlyingType
+	if underlying == "" {
+		underlying = "Edm.Int32"
+	}
+	bounds, knownType := enumUnderlyingTypes[underlying]
+	seen := map[string]bool{}
+	withValue := 0
+	for _, mb := range e.Members {
+		if mb.Value != nil {
+			withValue++
+		}
+	}
+	for _, mb := range e.Members {
+		if mb.Name != "" && seen[mb.Name] {
+			c.d.Errorf(mb.Pos, "duplicate member %s in enum type %s", mb.Name, e.Name)
+		}
+		seen[mb.Name] = true
+		switch {
+		case mb.Value == nil && e.IsFlags:
+			c.d.Errorf(mb.Pos, "member %s of flags enum type %s needs a Value", mb.Name, e.Name)
+		case mb.Value == nil && withValue > 0:
+			c.d.Errorf(mb.Pos, "member %s of enum type %s needs a Value, as other members have one", mb.Name, e.Name)
+		case mb.Value != nil && e.IsFlags && *mb.Value < 0:
+			c.d.Errorf(mb.Pos, "member %s of flags enum type %s has negative value %d", mb.Name, e.Name, *mb.Value)
+		case mb.Value != nil && knownType && (*mb.Value < bounds[0] || *mb.Value > bounds[1]):
+			c.d.Errorf(mb.Pos, "value %d of member %s is out of range for %s", *mb.Value, mb.Name, underlying)
+		}
+	}
+	if !knownType {
+		// Parse reports a bad UnderlyingType where it is written and
+		// drops it; a model built in code learns it here.
+		c.d.Errorf(e.Pos, "invalid UnderlyingType %s of enum type %s", e.UnderlyingType, e.Name)
+	}
+}
+
+func (c *checker) typeDefinition(td *TypeDefinition) {
+	t, ok := c.resolve(td.UnderlyingType, "type definition "+td.Name, td.Pos, KindPrimitive)
+	if ok && (t.Kind != KindPrimitive || t.Collection) {
+		c.d.Errorf(td.Pos, "underlying type %s of type definition %s is not a primitive type", td.UnderlyingType, td.Name)
+	}
+}
+
+func (c *checker) operation(kind, name string, bound bool, entitySetPath string, params []*Parameter, ret *ReturnType, pos diag.Pos) {
+	if bound && len(params) == 0 {
+		c.d.Errorf(pos, "bound %s %s has no binding parameter", kind, name)
+	}
+	seen := map[string]bool{}
+	for _, p := range params {
+		if p.Name != "" && seen[p.Name] {
+			c.d.Errorf(p.Pos, "duplicate parameter %s of %s %s", p.Name, kind, name)
+		}
+		seen[p.Name] = true
+		c.resolve(p.Type, "parameter "+p.Name+" of "+kind+" "+name, p.Pos)
+	}
+	if ret != nil {
+		c.resolve(ret.Type, "the return type of "+kind+" "+name, ret.Pos)
+	}
+	if entitySetPath != "" {
+		switch {
+		case !bound:
+			c.d.Errorf(pos, "%s %s has an EntitySetPath but is not bound", kind, name)
+		case len(params) > 0:
+			first, _, _ := strings.Cut(entitySetPath, "/")
+			if first != params[0].Name {
+				c.d.Errorf(pos, "EntitySetPath %s of %s %s must start with the binding parameter %s", entitySetPath, kind, name, params[0].Name)
+			}
+		}
+	}
+}
+
+func (c *checker) term(t *Term) {
+	c.resolve(t.Type, "term "+t.Name, t.Pos)
+	if t.BaseTerm == "" {
+		return
+	}
+	ns, _, _ := splitQualified(t.BaseTerm)
+	if c.m.Term(t.BaseTerm) == nil && !c.m.included(ns) {
+		c.d.Errorf(t.Pos, "unknown base term %s of term %s", t.BaseTerm, t.Name)
+	}
+}
+
+func (c *checker) container(ec *EntityContainer) {
+	seen := map[string]bool{}
+	dup := func(name string, pos diag.Pos) {
+		if name != "" && seen[name] {
+			c.d.Errorf(pos, "duplicate name %s in entity container %s", name, ec.Name)
+		}
+		seen[name] = true
+	}
+	for _, es := range ec.EntitySets {
+		dup(es.Name, es.Pos)
+		t, ok := c.resolve(es.EntityType, "entity set "+es.Name, es.Pos, KindEntity)
+		if ok && (t.Collection || (t.Kind != KindEntity && t.Kind != KindExternal)) {
+			c.d.Errorf(es.Pos, "entity set %s has type %s, which is not an entity type", es.Name, es.EntityType)
+			ok = false
+		}
+		c.bindings(ec, "entity set "+es.Name, t, ok, es.NavigationPropertyBindings)
+	}
+	for _, sg := range ec.Singletons {
+		dup(sg.Name, sg.Pos)
+		t, ok := c.resolve(sg.Type, "singleton "+sg.Name, sg.Pos, KindEntity)
+		if ok && (t.Collection || (t.Kind != KindEntity && t.Kind != KindExternal)) {
+			c.d.Errorf(sg.Pos, "singleton %s has type %s, which is not an entity type", sg.Name, sg.Type)
+			ok = false
+		}
+		c.bindings(ec, "singleton "+sg.Name, t, ok, sg.NavigationPropertyBindings)
+	}
+	for _, ai := range ec.ActionImports {
+		dup(ai.Name, ai.Pos)
+		if ai.Action == "" {
+			continue
+		}
+		ns, _, _ := splitQualified(ai.Action)
+		actions := c.m.Actions(ai.Action)
+		switch {
+		case len(actions) == 0 && strings.Contains(ai.Action, ".") && c.m.included(ns):
+		case len(actions) == 0:
+			c.d.Errorf(ai.Pos, "action import %s names unknown action %s%s", ai.Name, ai.Action, suggest(ai.Action, c.operationNames(true)))
+		case !slices.ContainsFunc(actions, func(a *Action) bool { return !a.IsBound }):
+			c.d.Errorf(ai.Pos, "action import %s names bound action %s; only unbound actions can be imported", ai.Name, ai.Action)
+		}
+		c.importSet(ec, "action import "+ai.Name, ai.EntitySet, ai.Pos)
+	}
+	for _, fi := range ec.FunctionImports {
+		dup(fi.Name, fi.Pos)
+		if fi.Function == "" {
+			continue
+		}
+		ns, _, _ := splitQualified(fi.Function)
+		fns := c.m.Functions(fi.Function)
+		switch {
+		case len(fns) == 0 && strings.Contains(fi.Function, ".") && c.m.included(ns):
+		case len(fns) == 0:
+			c.d.Errorf(fi.Pos, "function import %s names unknown function %s%s", fi.Name, fi.Function, suggest(fi.Function, c.operationNames(false)))
+		case !slices.ContainsFunc(fns, func(f *Function) bool { return !f.IsBound }):
+			c.d.Errorf(fi.Pos, "function import %s names bound function %s; only unbound functions can be imported", fi.Name, fi.Function)
+		}
+		c.importSet(ec, "function import "+fi.Name, fi.EntitySet, fi.Pos)
+	}
+}
+
+func (c *checker) operationNames(actions bool) []string {
+	var out []string
+	for _, s := range c.m.Schemas {
+		if actions {
+			for _, a := range s.Actions {
+				out = append(out, s.Namespace+"."+a.Name)
+			}
+		} else {
+			for _, f := range s.Functions {
+				out = append(out, s.Namespace+"."+f.Name)
+			}
+		}
+	}
+	return out
+}
+
+func (c *checker) importSet(ec *EntityContainer, what, set string, pos diag.Pos) {
+	if set == "" {
+		return
+	}
+	if _, ok := c.target(ec, set); !ok {
+		c.d.Errorf(pos, "entity set %s of %s is not in entity container %s", set, what, ec.Name)
+	}
+}
+
+func (c *checker) setNames(ec *EntityContainer) []string {
+	var out []string
+	for _, es := range ec.EntitySets {
+		out = append(out, es.Name)
+	}
+	for _, sg := range ec.Singletons {
+		out = append(out, sg.Name)
+	}
+	return out
+}
+
+// target resolves a binding target (Set, Namespace.Container/Set, either
+// followed by containment navigation) to the entity type it holds; it is
+// nil, with ok true, when that type is not known.
+func (c *checker) target(ec *EntityContainer, target string) (*EntityType, bool) {
+	segs := strings.Split(target, "/")
+	if strings.Contains(segs[0], ".") {
+		ns, name, _ := splitQualified(segs[0])
+		s := c.m.Schema(ns)
+		if s == nil || s.EntityContainer != ec || name != ec.Name || len(segs) < 2 {
+			return nil, false
+		}
+		segs = segs[1:]
+	}
+	var typ string
+	for _, es := range ec.EntitySets {
+		if es.Name == segs[0] {
+			typ = es.EntityType
+		}
+	}
+	for _, sg := range ec.Singletons {
+		if sg.Name == segs[0] {
+			typ = sg.Type
+		}
+	}
+	if typ == "" {
+		return nil, false
+	}
+	t, _ := c.m.ResolveType(typ)
+	et := t.Entity
+	for _, seg := range segs[1:] {
+		if et == nil {
+			return nil, true
+		}
+		st := c.entityStructured(et)
+		if strings.Contains(seg, ".") {
+			if et = c.m.EntityType(seg); et == nil {
+				return nil, false
+			}
+			continue
+		}
+		n := st.nav(seg)
+		if n == nil {
+			return nil, false
+		}
+		nt, _ := c.m.ResolveType(n.Type)
+		et = nt.Entity
+	}
+	return et, true
+}
+
+// navPath resolves a navigation property binding path against the entity
+// type of a set: complex properties and type casts, then a navigation
+// property.
+func (c *checker) navPath(et *EntityType, path string) *NavigationProperty {
+	st := c.entityStructured(et)
+	segs := strings.Split(path, "/")
+	for i, seg := range segs {
+		last := i == len(segs)-1
+		if strings.Contains(seg, ".") {
+			t, ok := c.m.ResolveType(seg)
+			if !ok || t.Collection || last {
+				return nil
+			}
+			if st, ok = c.asStructured(t); !ok {
+				return nil
+			}
+			continue
+		}
+		if n := st.nav(seg); n != nil {
+			if last {
+				return n
+			}
+			t, _ := c.m.ResolveType(n.Type)
+			if !n.ContainsTarget || t.Entity == nil {
+				return nil
+			}
+			st = c.entityStructured(t.Entity)
+			continue
+		}
+		p := st.prop(seg)
+		if p == nil || last {
+			return nil
+		}
+		t, ok := c.m.ResolveType(p.Type)
+		if !ok || t.Complex == nil {
+			return nil
+		}
+		st = c.complexStructured(t.Complex)
+	}
+	return nil
+}
+
+func (c *checker) bindings(ec *EntityContainer, what string, t TypeRef, ok bool, bs []*NavigationPropertyBinding) {
+	seen := map[string]bool{}
+	for _, b := range bs {
+		if b.Path != "" && seen[b.Path] {
+			c.d.Errorf(b.Pos, "duplicate navigation property binding %s in %s", b.Path, what)
+		}
+		seen[b.Path] = true
+		var nav *NavigationProperty
+		if ok && t.Entity != nil && b.Path != "" {
+			nav = c.navPath(t.Entity, b.Path)
+			if nav == nil {
+				var names []string
+				for _, n := range c.m.AllNavigationProperties(t.Entity) {
+					names = append(names, n.Name)
+				}
+				c.d.Errorf(b.Pos, "navigation property binding path %s of %s is not a navigation property of %s%s", b.Path, what, t.Name, suggest(b.Path, names))
+			}
+		}
+		if b.Target == "" {
+			continue
+		}
+		targetType, found := c.target(ec, b.Target)
+		if !found {
+			c.d.Errorf(b.Pos, "navigation property binding target %s of %s is not an entity set or singleton of %s%s", b.Target, what, ec.Name, suggest(b.Target, c.setNames(ec)))
+			continue
+		}
+		if nav == nil || targetType == nil {
+			continue
+		}
+		nt, _ := c.m.ResolveType(nav.Type)
+		if nt.Entity != nil && !c.related(nt.Entity, targetType) {
+			c.d.Errorf(b.Pos, "navigation property binding %s targets %s of type %s, but the navigation property has type %s", b.Path, b.Target, c.m.QualifiedName(targetType), nt.Name)
+		}
+	}
+}
+
+// related reports whether one of a and b derives from (or is) the other.
+func (c *checker) related(a, b *EntityType) bool {
+	return slices.Contains(c.m.entityChain(a), b) || slices.Contains(c.m.entityChain(b), a)
+}
+
+// annotationList checks that a model element is not annotated twice with
+// the same term and qualifier.
+func (c *checker) annotationList(anns []*Annotation) {
+	seen := map[string]bool{}
+	for _, a := range anns {
+		if a.Term == "" {
+			continue
+		}
+		key := c.m.CanonicalName(a.Term) + "#" + a.Qualifier
+		if seen[key] {
+			name := a.Term
+			if a.Qualifier != "" {
+				name += "#" + a.Qualifier
+			}
+			c.d.Errorf(a.Pos, "duplicate annotation %s", name)
+		}
+		seen[key] = true
+	}
+}
+
+// walkAnnotations calls fn with every annotation list of the model.
+func walkAnnotations(m *Model, fn func([]*Annotation)) {
+	var ann func([]*Annotation)
+	var expr func(*Expr)
+	expr = func(e *Expr) {
+		if e == nil {
+			return
+		}
+		ann(e.Annotations)
+		for _, op := range e.Operands {
+			expr(op)
+		}
+	}
+	ann = func(list []*Annotation) {
+		fn(list)
+		for _, a := range list {
+			ann(a.Annotations)
+			expr(a.Value)
+		}
+	}
+	for _, r := range m.References {
+		ann(r.Annotations)
+		for _, inc := range r.Includes {
+			ann(inc.Annotations)
+		}
+	}
+	structural := func(props []*Property, navs []*NavigationProperty) {
+		for _, p := range props {
+			ann(p.Annotations)
+		}
+		for _, n := range navs {
+			ann(n.Annotations)
+			for _, rc := range n.ReferentialConstraints {
+				ann(rc.Annotations)
+			}
+			if n.OnDelete != nil {
+				ann(n.OnDelete.Annotations)
+			}
+		}
+	}
+	params := func(ps []*Parameter, rt *ReturnType) {
+		for _, p := range ps {
+			ann(p.Annotations)
+		}
+		if rt != nil {
+			ann(rt.Annotations)
+		}
+	}
+	for _, s := range m.Schemas {
+		ann(s.Annotations)
+		for _, x := range s.EnumTypes {
+			ann(x.Annotations)
+			for _, mb := range x.Members {
+				ann(mb.Annotations)
+			}
+		}
+		for _, x := range s.TypeDefinitions {
+			ann(x.Annotations)
+		}
+		for _, x := range s.ComplexTypes {
+			ann(x.Annotations)
+			structural(x.Properties, x.NavigationProperties)
+		}
+		for _, x := range s.EntityTypes {
+			ann(x.Annotations)
+			structural(x.Properties, x.NavigationProperties)
+		}
+		for _, x := range s.Actions {
+			ann(x.Annotations)
+			params(x.Parameters, x.ReturnType)
+		}
+		for _, x := range s.Functions {
+			ann(x.Annotations)
+			params(x.Parameters, x.ReturnType)
+		}
+		for _, x := range s.Terms {
+			ann(x.Annotations)
+		}
+		if ec := s.EntityContainer; ec != nil {
+			ann(ec.Annotations)
+			for _, x := range ec.EntitySets {
+				ann(x.Annotations)
+			}
+			for _, x := range ec.Singletons {
+				ann(x.Annotations)
+			}
+			for _, x := range ec.ActionImports {
+				ann(x.Annotations)
+			}
+			for _, x := range ec.FunctionImports {
+				ann(x.Annotations)
+			}
+		}
+		for _, x := range s.ExternalAnnotations {
+			ann(x.Annotations)
+		}
+	}
+}

@@ -1,0 +1,224 @@
+package specengine
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/temperhq/temper/specengine/expr"
+)
+
+// How outside data reaches an entity (the README says the same):
+//
+//   - A create body sets state variables that have no initial value
+//     (inputs) and data-model fields. Variables with an initial value,
+//     status and unknown names are refused.
+//   - Action parameters are typed by the spec and the CSDL action; after the
+//     effects run, a parameter whose name is a data-model field of the
+//     entity is written to that field (the original merged every parameter
+//     into the fields; Temper merges only declared fields, so the data model
+//     stays the schema). Parameters never write state variables: those
+//     change only through effects.
+//   - Field updates (PATCH) write data-model fields only.
+
+// FieldError is a body or parameter value that does not fit, typed so the
+// gateway can answer 400.
+type FieldError struct {
+	Name string
+	Msg  string
+}
+
+func (e *FieldError) Error() string { return e.Name + ": " + e.Msg }
+
+// Convert turns a decoded JSON value into a value of type t.
+func Convert(t expr.Type, v any) (expr.Value, error) {
+	switch x := v.(type) {
+	case nil:
+		return expr.Value{}, nil
+	case bool:
+		if t == expr.TBool || t == expr.TAny {
+			return expr.BoolVal(x), nil
+		}
+	case string:
+		if t == expr.TString || t == expr.TAny {
+			return expr.StringVal(x), nil
+		}
+	case json.Number:
+		if n, err := x.Int64(); err == nil && (t == expr.TInt || t == expr.TCounter || t == expr.TAny) {
+			return Convert(t, n)
+		}
+		f, err := x.Float64()
+		if err != nil {
+			return expr.Value{}, fmt.Errorf("%s is not a number", x)
+		}
+		return Convert(t, f)
+	case float64:
+		switch t {
+		case expr.TFloat, expr.TAny:
+			if t == expr.TAny && x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+				return expr.IntVal(int64(x)), nil
+			}
+			return expr.FloatVal(x), nil
+		case expr.TInt, expr.TCounter:
+			if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+				return Convert(t, int64(x))
+			}
+			return expr.Value{}, fmt.Errorf("%v is not an integer", x)
+		}
+	case int:
+		return Convert(t, int64(x))
+	case int64:
+		switch t {
+		case expr.TInt, expr.TAny:
+			return expr.IntVal(x), nil
+		case expr.TCounter:
+			if x < 0 {
+				return expr.Value{}, fmt.Errorf("a counter cannot be negative")
+			}
+			return expr.IntVal(x), nil
+		case expr.TFloat:
+			return expr.FloatVal(float64(x)), nil
+		}
+	case []string:
+		if t == expr.TList || t == expr.TAny {
+			return expr.ListVal(append([]string{}, x...)), nil
+		}
+	case []any:
+		if t == expr.TList || t == expr.TAny {
+			l := make([]string, 0, len(x))
+			for _, e := range x {
+				s, ok := e.(string)
+				if !ok {
+					return expr.Value{}, fmt.Errorf("list elements must be strings")
+				}
+				l = append(l, s)
+			}
+			return expr.ListVal(l), nil
+		}
+	}
+	return expr.Value{}, fmt.Errorf("expected %s, found %s", t, jsonKind(v))
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case bool:
+		return "a boolean"
+	case string:
+		return "a string"
+	case float64, int, int64, json.Number:
+		return "a number"
+	case []any, []string:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// Params converts named parameters (a decoded JSON object) into the value
+// slice Apply takes. Unknown names and ill-typed values are errors, except
+// for an implicit callback, which takes any parameters.
+func (t *Table) Params(a *Action, m map[string]any) ([]expr.Value, error) {
+	if a.OpenParams {
+		return nil, nil
+	}
+	out := make([]expr.Value, len(a.Params))
+	for _, k := range sortedKeys(m) {
+		i := -1
+		for j, p := range a.Params {
+			if p.Name == k {
+				i = j
+			}
+		}
+		if i < 0 {
+			return nil, &FieldError{Name: k, Msg: fmt.Sprintf("%s takes no parameter %q", a.Name, k)}
+		}
+		v, err := Convert(a.Params[i].Type, m[k])
+		if err != nil {
+			return nil, &FieldError{Name: k, Msg: err.Error()}
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+func sortedKeys(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// New creates an entity in the initial state from a create body. Key
+// properties are not part of the body's fields; the caller passes the id.
+func (t *Table) New(id string, body map[string]any) (State, error) {
+	s := State{ID: id, Status: t.Initial, Vars: make([]expr.Value, len(t.Vars))}
+	for i, v := range t.Vars {
+		if v.Initial != nil {
+			s.Vars[i] = *v.Initial
+			if v.Initial.K == expr.List {
+				s.Vars[i].L = append([]string{}, v.Initial.L...)
+			}
+		}
+	}
+	for _, k := range sortedKeys(body) {
+		if k == "status" {
+			return State{}, &FieldError{Name: k, Msg: "status is set by actions, not by the create body"}
+		}
+		if isKey(t.KeyProps, k) {
+			continue
+		}
+		i, ok := t.slotIdx[k]
+		if !ok {
+			return State{}, &FieldError{Name: k, Msg: fmt.Sprintf("%s has no field %q%s", t.Entity, k, suggest(k, t.fieldNames()))}
+		}
+		if t.Vars[i].Initial != nil {
+			return State{}, &FieldError{Name: k, Msg: fmt.Sprintf("%q is a state variable with an initial value; it changes only through actions", k)}
+		}
+		v, err := Convert(t.Vars[i].Type, body[k])
+		if err != nil {
+			return State{}, &FieldError{Name: k, Msg: err.Error()}
+		}
+		s.Vars[i] = v
+	}
+	var st Step
+	st.frame = expr.Frame{Status: s.Status, Vars: s.Vars}
+	for _, inv := range t.FieldInvariants {
+		if (inv.When == nil || inv.When[s.Status]) && !inv.Pred.Test(&st.frame) {
+			return State{}, &FieldError{Name: inv.Name, Msg: "field invariant violated: " + inv.Src}
+		}
+	}
+	return s, nil
+}
+
+func isKey(keys []string, k string) bool {
+	for _, x := range keys {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *Table) fieldNames() []string {
+	var out []string
+	for _, v := range t.Vars {
+		if v.Field || v.Input {
+			out = append(out, v.Name)
+		}
+	}
+	return out
+}
+
+// Fields renders an entity as a JSON-ready map: status and every slot.
+func (t *Table) Fields(s *State) map[string]any {
+	m := make(map[string]any, len(t.Vars)+1)
+	m["status"] = t.stateName(s.Status)
+	for i, v := range t.Vars {
+		m[v.Name] = s.Vars[i].Any()
+	}
+	return m
+}
