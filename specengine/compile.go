@@ -290,7 +290,7 @@ func (c *compiler) table(s *ioa.Spec, entities []string) *Table {
 	}
 	for name, ca := range csdlActions {
 		if _, ok := t.actionIdx[name]; !ok {
-			c.d.Errorf(ca.Pos, "CSDL action %s is bound to %s, but the spec has no action %q%s", name, t.Entity, name, suggest(name, names))
+			c.d.Warnf(ca.Pos, "CSDL action %s is bound to %s, but the spec has no action %q%s: calling it answers 501", name, t.Entity, name, suggest(name, names))
 		}
 	}
 

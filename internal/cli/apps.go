@@ -12,8 +12,10 @@ import (
 
 type appsCmd struct{}
 
-func (*appsCmd) name() string     { return "apps" }
-func (*appsCmd) synopsis() string { return "apps [NAME]: list the example apps built into temper, or show one" }
+func (*appsCmd) name() string { return "apps" }
+func (*appsCmd) synopsis() string {
+	return "apps [NAME]: list the example apps built into temper, or show one"
+}
 
 func (c *appsCmd) run(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fset := newFlags("apps", stderr, "apps [NAME]")

@@ -416,6 +416,12 @@ func CompileEffect(s *Stmt, sc *Scope) (*Effect, error) {
 	ef := &Effect{Kind: s.Op, Slot: -1, Action: s.Action, Entity: s.Entity, Src: s.Format()}
 	target := func() (*Var, error) {
 		v := sc.lookup(s.Target)
+		if v != nil && v.Field && s.Op == StSpawn {
+			// spawn stores the child's id, which may be a data-model
+			// reference field.
+			ef.Slot = v.Slot
+			return v, nil
+		}
 		if v == nil || v.Field {
 			var cands []string
 			for _, v := range sc.Vars {

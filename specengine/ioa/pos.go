@@ -31,6 +31,9 @@ func (ix *positions) key(path string) diag.Pos {
 	if e, ok := ix.m[path]; ok {
 		return e.Key
 	}
+	if e, ok := ix.m[path+"[0]"]; ok {
+		return e.Key // an array of tables: its first header
+	}
 	return diag.Pos{File: ix.file}
 }
 
