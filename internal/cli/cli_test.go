@@ -1,0 +1,71 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func run(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := Run(context.Background(), args, &out, &errb)
+	return out.String(), errb.String(), err
+}
+
+func TestParseCommand(t *testing.T) {
+	seed := "../../../shared/conformance/seed"
+	if _, err := os.Stat(seed); err != nil {
+		t.Skipf("shared conformance data not found at %s: %v", seed, err)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.ioa.toml")
+	if err := os.WriteFile(bad, []byte("[automaton]\nname = \"K\"\nstates = [\"A\"]\ninitial = \"A\"\n[[action]]\nname = \"Go\"\nfrom = [\"A\"]\nguard = \"x > 1\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		args    []string
+		wantErr bool
+		out     []string
+		errOut  []string
+	}{
+		{"seed dir", []string{"parse", seed}, false,
+			[]string{"1 entity type", "Knowledge (set KnowledgeEntries", "states:       Draft (initial), Indexed, Linked, Archived", "content string (input)", "links counter = 0", "IndexSucceeded", "[implicit callback]", "invariants:   IndexRequiresContent", "semantic_search (on Index: module search_service -> IndexSucceeded | IndexFailed)"},
+			[]string{"Knowledge.ioa.toml:40:1: warning: integration \"semantic_search\" on_success names undeclared action \"IndexSucceeded\""}},
+		{"seed file only", []string{"parse", filepath.Join(seed, "Knowledge.ioa.toml")}, false,
+			[]string{"derived CSDL model", "Knowledge (set Knowledges"}, []string{"no CSDL model in the bundle"}},
+		{"errors", []string{"parse", bad}, true, nil, []string{"bad.ioa.toml:8:10: guard of Go: unknown variable 'x'"}},
+		{"missing", []string{"parse", "/nonexistent/x"}, true, nil, nil},
+		{"no args", []string{"parse"}, true, nil, []string{"usage: temper parse"}},
+		{"unknown command", []string{"frobnicate"}, true, nil, []string{"usage: temper <command>"}},
+		{"apps", []string{"apps"}, false, []string{"knowledge", "[KnowledgeEntries]", "tasks", "[Tasks]"}, nil},
+		{"app tasks", []string{"apps", "tasks"}, false, []string{"Task (set Tasks", "Complete: InProgress -> Done"}, nil},
+		{"app unknown", []string{"apps", "nope"}, true, nil, nil},
+		{"dev not built", []string{"dev"}, true, nil, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, err := run(t, tc.args...)
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("err = %v, wantErr %v\nstdout:\n%s\nstderr:\n%s", err, tc.wantErr, out, errOut)
+			}
+			for _, w := range tc.out {
+				if !strings.Contains(out, w) {
+					t.Errorf("stdout lacks %q:\n%s", w, out)
+				}
+			}
+			for _, w := range tc.errOut {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, errOut)
+				}
+			}
+		})
+	}
+	if _, _, err := run(t, "dev"); !errors.Is(err, ErrNotBuilt) {
+		t.Errorf("dev: %v", err)
+	}
+}
