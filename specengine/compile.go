@@ -350,14 +350,15 @@ func (c *compiler) table(s *ioa.Spec, entities []string) *Table {
 			continue
 		}
 		sc := &expr.Scope{States: t.States, Vars: vars, NoFields: true, What: "invariant", Entities: entities}
-		ci.Pred = c.pred(inv.Assert, sc, "invariant "+inv.Name)
+		ci.Pred, ci.Expr = c.pred(inv.Assert, sc, "invariant "+inv.Name)
 		if ci.Pred != nil {
 			t.Invariants = append(t.Invariants, ci)
 		}
 	}
 	for _, fi := range s.FieldInvariants {
 		sc := &expr.Scope{States: t.States, Vars: vars, What: "field invariant", Entities: entities}
-		ci := &Invariant{Name: fi.Name, Src: fi.Assert.Text, Msg: fi.Message, Source: fi.Assert, Pred: c.pred(fi.Assert, sc, "field invariant "+fi.Name)}
+		ci := &Invariant{Name: fi.Name, Src: fi.Assert.Text, Msg: fi.Message, Source: fi.Assert}
+		ci.Pred, ci.Expr = c.pred(fi.Assert, sc, "field invariant "+fi.Name)
 		if ci.Pred != nil {
 			t.FieldInvariants = append(t.FieldInvariants, ci)
 		}
@@ -400,18 +401,18 @@ func (c *compiler) table(s *ioa.Spec, entities []string) *Table {
 	return t
 }
 
-func (c *compiler) pred(src ioa.Src, sc *expr.Scope, what string) expr.Pred {
+func (c *compiler) pred(src ioa.Src, sc *expr.Scope, what string) (expr.Pred, expr.Expr) {
 	e, err := expr.ParsePredicate(src.Text)
 	if err != nil {
 		c.exprErr(src, what, err)
-		return nil
+		return nil, nil
 	}
 	p, err := expr.CompilePredicate(e, sc)
 	if err != nil {
 		c.exprErr(src, what, err)
-		return nil
+		return nil, nil
 	}
-	return p
+	return p, e
 }
 
 // boundActions lists the CSDL actions bound to the entity type.
@@ -482,7 +483,7 @@ func (c *compiler) action(t *Table, a *ioa.Action, vars []expr.Var, actions, ent
 	}
 	sc := &expr.Scope{States: t.States, Vars: vars, Params: out.Params, Actions: actions, Entities: entities, What: "guard"}
 	if a.Guard != nil {
-		out.Guard = c.pred(*a.Guard, sc, "guard of "+a.Name)
+		out.Guard, out.GuardExpr = c.pred(*a.Guard, sc, "guard of "+a.Name)
 	}
 	sc.What = "effect"
 	for _, src := range a.Effects {
@@ -497,6 +498,7 @@ func (c *compiler) action(t *Table, a *ioa.Action, vars []expr.Var, actions, ent
 			continue
 		}
 		out.Effects = append(out.Effects, ef)
+		out.Stmts = append(out.Stmts, st)
 	}
 	// Parameters still untyped after every use hold any value.
 	for i, p := range out.Params {
@@ -524,7 +526,7 @@ func (c *compiler) action(t *Table, a *ioa.Action, vars []expr.Var, actions, ent
 		}
 		if tr.Guard != nil {
 			tsc := &expr.Scope{States: t.States, Vars: vars, Entities: entities, What: "trigger guard"}
-			ct.Guard = c.pred(*tr.Guard, tsc, "guard of trigger "+tr.Name)
+			ct.Guard, ct.GuardExpr = c.pred(*tr.Guard, tsc, "guard of trigger "+tr.Name)
 		}
 		if tr.Kind == "entity" && tr.ResolveTarget.Type == "field" {
 			if _, ok := t.slotIdx[tr.ResolveTarget.Field]; !ok {

@@ -55,7 +55,11 @@ type Action struct {
 	To      int    // target state, or -1 for a self-loop
 	Guard   expr.Pred
 	Effects []*expr.Effect
-	Params  []expr.Param
+	// GuardExpr and Stmts are the parsed guard (nil: none) and effects,
+	// for the verifier's symbolic encoding and abstraction.
+	GuardExpr expr.Expr
+	Stmts     []*expr.Stmt
+	Params    []expr.Param
 	// OpenParams marks an implicit integration callback: it accepts any
 	// parameters (the module's output) and changes nothing but is recorded.
 	OpenParams bool
@@ -75,8 +79,9 @@ type fieldWrite struct{ param, slot int }
 // Trigger is a compiled [[action.triggers]] entry.
 type Trigger struct {
 	ioa.Trigger
-	ToState int // -1: any
-	Guard   expr.Pred
+	ToState   int // -1: any
+	Guard     expr.Pred
+	GuardExpr expr.Expr
 }
 
 // Invariant is a compiled invariant or field invariant.
@@ -85,6 +90,7 @@ type Invariant struct {
 	Src    string
 	When   []bool // nil: every state
 	Pred   expr.Pred
+	Expr   expr.Expr
 	Msg    string
 	Source ioa.Src
 }
