@@ -185,11 +185,9 @@ func (t *Table) New(id string, body map[string]any) (State, error) {
 		s.Vars[i] = v
 	}
 	var st Step
-	st.frame = expr.Frame{Status: s.Status, Vars: s.Vars}
-	for _, inv := range t.FieldInvariants {
-		if (inv.When == nil || inv.When[s.Status]) && !inv.Pred.Test(&st.frame) {
-			return State{}, &FieldError{Name: inv.Name, Msg: "field invariant violated: " + inv.Src}
-		}
+	if i := t.CheckFieldInvariants(&st, &s); i >= 0 {
+		inv := t.FieldInvariants[i]
+		return State{}, &FieldError{Name: inv.Name, Msg: "field invariant violated: " + inv.Src}
 	}
 	return s, nil
 }

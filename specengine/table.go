@@ -362,6 +362,18 @@ func (t *Table) Enabled(st *Step, s *State, a int, params []expr.Value) bool {
 	return act.Guard.Test(&st.frame)
 }
 
+// CheckFieldInvariants returns the index of the first field invariant s
+// violates, or -1. Create and every action check them.
+func (t *Table) CheckFieldInvariants(st *Step, s *State) int {
+	st.frame = expr.Frame{Status: s.Status, Vars: s.Vars}
+	for i, inv := range t.FieldInvariants {
+		if (inv.When == nil || inv.When[s.Status]) && !inv.Pred.Test(&st.frame) {
+			return i
+		}
+	}
+	return -1
+}
+
 // CheckInvariants returns the index of the first invariant s violates, or
 // -1. The verifier calls it on every reachable state.
 func (t *Table) CheckInvariants(st *Step, s *State) int {

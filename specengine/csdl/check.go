@@ -98,52 +98,53 @@ func (c *checker) schemas() {
 // schemaNames checks that the children of a schema have unique names,
 // operations excepted, and that overloads differ as CSDL requires.
 func (c *checker) schemaNames(s *Schema) {
-	seen := map[string]bool{}
-	dup := func(name string, pos diag.Pos) {
-		if name == "" {
-			return
-		}
-		if seen[name] {
-			c.d.Errorf(pos, "duplicate name %s in schema %s", name, s.Namespace)
-		}
-		seen[name] = true
+	// Kinds are grouped in the model; the duplicate to report is the one
+	// that comes later in the document.
+	type named struct {
+		name string
+		op   string // "action", "function" or "" for the rest
+		pos  diag.Pos
 	}
+	var all []named
 	for _, x := range s.EnumTypes {
-		dup(x.Name, x.Pos)
+		all = append(all, named{x.Name, "", x.Pos})
 	}
 	for _, x := range s.TypeDefinitions {
-		dup(x.Name, x.Pos)
+		all = append(all, named{x.Name, "", x.Pos})
 	}
 	for _, x := range s.ComplexTypes {
-		dup(x.Name, x.Pos)
+		all = append(all, named{x.Name, "", x.Pos})
 	}
 	for _, x := range s.EntityTypes {
-		dup(x.Name, x.Pos)
+		all = append(all, named{x.Name, "", x.Pos})
+	}
+	for _, x := range s.Actions {
+		all = append(all, named{x.Name, "action", x.Pos})
+	}
+	for _, x := range s.Functions {
+		all = append(all, named{x.Name, "function", x.Pos})
 	}
 	for _, x := range s.Terms {
-		dup(x.Name, x.Pos)
+		all = append(all, named{x.Name, "", x.Pos})
 	}
-	if s.EntityContainer != nil {
-		dup(s.EntityContainer.Name, s.EntityContainer.Pos)
+	if ec := s.EntityContainer; ec != nil {
+		all = append(all, named{ec.Name, "", ec.Pos})
 	}
-	actions := map[string]bool{}
-	for _, a := range s.Actions {
-		if seen[a.Name] && !actions[a.Name] {
-			c.d.Errorf(a.Pos, "duplicate name %s in schema %s", a.Name, s.Namespace)
+	sortByPos(all, func(n named) diag.Pos { return n.pos })
+	seen := map[string]string{} // name -> op kind of its first use
+	for _, n := range all {
+		if n.name == "" {
 			continue
 		}
-		actions[a.Name] = true
-	}
-	for name := range actions {
-		seen[name] = true
-	}
-	functions := map[string]bool{}
-	for _, f := range s.Functions {
-		if seen[f.Name] && !functions[f.Name] {
-			c.d.Errorf(f.Pos, "duplicate name %s in schema %s", f.Name, s.Namespace)
+		first, dup := seen[n.name]
+		// Overloads of one action or one function share a name.
+		if dup && (n.op == "" || first != n.op) {
+			c.d.Errorf(n.pos, "duplicate name %s in schema %s", n.name, s.Namespace)
 			continue
 		}
-		functions[f.Name] = true
+		if !dup {
+			seen[n.name] = n.op
+		}
 	}
 
 	overloads := map[string]bool{}
@@ -189,10 +190,10 @@ func (c *checker) canonicalType(name string) string {
 	return name
 }
 
-// resolve resolves a type reference for the check of what (e.g. "property
-// Name"), reporting an unknown type with a suggestion. ok is false when the
+// resolve resolves a type reference, reporting an unknown one as "unknown
+// <noun> <name> of <what>" with a suggestion. ok is false when the
 // type does not resolve or was empty.
-func (c *checker) resolve(name, what string, pos diag.Pos, kinds ...TypeKind) (TypeRef, bool) {
+func (c *checker) resolve(name, noun, what string, pos diag.Pos, kinds ...TypeKind) (TypeRef, bool) {
 	if name == "" {
 		return TypeRef{}, false
 	}
@@ -200,7 +201,7 @@ func (c *checker) resolve(name, what string, pos diag.Pos, kinds ...TypeKind) (T
 	if ok {
 		return t, true
 	}
-	msg := fmt.Sprintf("unknown type %s of %s", name, what)
+	msg := fmt.Sprintf("unknown %s %s of %s", noun, name, what)
 	if s := diag.Nearest(ElementType(name), c.typeNames(kinds...)); s != "" {
 		if IsCollection(name) {
 			s = CollectionOf(s)
@@ -259,6 +260,8 @@ type structured struct {
 	// allProps and allNavs include inherited members.
 	allProps []*Property
 	allNavs  []*NavigationProperty
+	// inherited names the members declared by base types.
+	inherited map[string]bool
 }
 
 func (c *checker) asStructured(t TypeRef) (structured, bool) {
@@ -272,11 +275,21 @@ func (c *checker) asStructured(t TypeRef) (structured, bool) {
 }
 
 func (c *checker) entityStructured(et *EntityType) structured {
-	return structured{
+	st := structured{
 		kind: "entity type", et: et, name: et.Name, base: et.BaseType,
 		props: et.Properties, navs: et.NavigationProperties, pos: et.Pos,
 		allProps: c.m.AllProperties(et), allNavs: c.m.AllNavigationProperties(et),
+		inherited: map[string]bool{},
 	}
+	for _, base := range c.m.entityChain(et)[1:] {
+		for _, p := range base.Properties {
+			st.inherited[p.Name] = true
+		}
+		for _, n := range base.NavigationProperties {
+			st.inherited[n.Name] = true
+		}
+	}
+	return st
 }
 
 func (c *checker) complexStructured(ct *ComplexType) structured {
@@ -284,10 +297,19 @@ func (c *checker) complexStructured(ct *ComplexType) structured {
 		kind: "complex type", ct: ct, name: ct.Name, base: ct.BaseType,
 		props: ct.Properties, navs: ct.NavigationProperties, pos: ct.Pos,
 	}
+	st.inherited = map[string]bool{}
 	chain := c.m.complexChain(ct)
 	for i := len(chain) - 1; i >= 0; i-- {
 		st.allProps = append(st.allProps, chain[i].Properties...)
 		st.allNavs = append(st.allNavs, chain[i].NavigationProperties...)
+		if i > 0 {
+			for _, p := range chain[i].Properties {
+				st.inherited[p.Name] = true
+			}
+			for _, n := range chain[i].NavigationProperties {
+				st.inherited[n.Name] = true
+			}
+		}
 	}
 	return st
 }
@@ -366,12 +388,12 @@ func (c *checker) baseType(st structured, kind TypeKind) {
 	if st.base == "" {
 		return
 	}
-	t, ok := c.resolve(st.base, st.kind+" "+st.name, st.pos, kind)
+	t, ok := c.resolve(st.base, "base type", st.kind+" "+st.name, st.pos, kind)
 	if !ok {
 		return
 	}
 	if t.Kind != kind || t.Collection {
-		c.d.Errorf(st.pos, "base type %s of %s %s is not an %s", st.base, st.kind, st.name, kind)
+		c.d.Errorf(st.pos, "base type %s of %s %s is not %s %s", st.base, st.kind, st.name, map[bool]string{true: "an", false: "a"}[kind == KindEntity], kind)
 		return
 	}
 	// A cycle shows as a base chain that comes back to the type itself.
@@ -384,45 +406,42 @@ func (c *checker) baseType(st structured, kind TypeKind) {
 // members checks the properties and navigation properties a structured
 // type declares.
 func (c *checker) members(st structured) {
-	inherited := map[string]bool{}
-	for _, p := range st.allProps {
-		inherited[p.Name] = true
+	type member struct {
+		name string
+		pos  diag.Pos
 	}
-	for _, n := range st.allNavs {
-		inherited[n.Name] = true
-	}
+	var all []member
 	for _, p := range st.props {
-		delete(inherited, p.Name)
+		all = append(all, member{p.Name, p.Pos})
 	}
 	for _, n := range st.navs {
-		delete(inherited, n.Name)
+		all = append(all, member{n.Name, n.Pos})
 	}
+	sortByPos(all, func(m member) diag.Pos { return m.pos })
 	seen := map[string]bool{}
-	dup := func(name string, pos diag.Pos) {
+	for _, m := range all {
 		switch {
-		case name == "":
-		case seen[name]:
-			c.d.Errorf(pos, "duplicate property %s in %s %s", name, st.kind, st.name)
-		case inherited[name]:
-			c.d.Errorf(pos, "property %s of %s %s is already declared by a base type", name, st.kind, st.name)
+		case m.name == "":
+		case seen[m.name]:
+			c.d.Errorf(m.pos, "duplicate property %s in %s %s", m.name, st.kind, st.name)
+		case st.inherited[m.name]:
+			c.d.Errorf(m.pos, "property %s of %s %s is already declared by a base type", m.name, st.kind, st.name)
 		}
-		seen[name] = true
+		seen[m.name] = true
 	}
 	for _, p := range st.props {
-		dup(p.Name, p.Pos)
-		t, ok := c.resolve(p.Type, "property "+p.Name, p.Pos, valueKinds...)
+		t, ok := c.resolve(p.Type, "type", "property "+p.Name, p.Pos, valueKinds...)
 		if ok && (t.Kind == KindEntity || t.Name == "Edm.EntityType") {
 			c.d.Errorf(p.Pos, "property %s has entity type %s; use a NavigationProperty", p.Name, p.Type)
 		}
 	}
 	for _, n := range st.navs {
-		dup(n.Name, n.Pos)
 		c.navigationProperty(st, n)
 	}
 }
 
 func (c *checker) navigationProperty(st structured, n *NavigationProperty) {
-	t, ok := c.resolve(n.Type, "navigation property "+n.Name, n.Pos, KindEntity)
+	t, ok := c.resolve(n.Type, "type", "navigation property "+n.Name, n.Pos, KindEntity)
 	if !ok {
 		return
 	}
@@ -472,7 +491,11 @@ func (c *checker) key(et *EntityType, st structured) {
 		}
 	}
 	if et.Key == nil {
-		if inheritedFrom == nil && !et.Abstract {
+		chain := c.m.entityChain(et)
+		// A base type that does not resolve, or a cycle, was reported
+		// already and may be what would have supplied the key.
+		broken := chain[len(chain)-1].BaseType != ""
+		if inheritedFrom == nil && !et.Abstract && !broken {
 			c.d.Errorf(et.Pos, "entity type %s has no key", et.Name)
 		}
 		return
@@ -511,7 +534,7 @@ func (c *checker) key(et *EntityType, st structured) {
 		}
 		prim := t.Primitive()
 		if t.Collection || (t.Kind != KindEnum && !contains(keyTypes, strings.TrimPrefix(prim, "Edm."))) {
-			c.d.Errorf(ref.Pos, "key property %s has type %s, which cannot be a key (want an enum or %s)", ref.Name, p.Type, strings.Join(edmNames(keyTypes), ", "))
+			c.d.Errorf(ref.Pos, "key property %s has type %s, which cannot be a key", ref.Name, p.Type)
 		}
 	}
 }
@@ -553,7 +576,7 @@ func (c *checker) enumType(e *EnumType) {
 }
 
 func (c *checker) typeDefinition(td *TypeDefinition) {
-	t, ok := c.resolve(td.UnderlyingType, "type definition "+td.Name, td.Pos, KindPrimitive)
+	t, ok := c.resolve(td.UnderlyingType, "underlying type", "type definition "+td.Name, td.Pos, KindPrimitive)
 	if ok && (t.Kind != KindPrimitive || t.Collection) {
 		c.d.Errorf(td.Pos, "underlying type %s of type definition %s is not a primitive type", td.UnderlyingType, td.Name)
 	}
@@ -569,10 +592,10 @@ func (c *checker) operation(kind, name string, bound bool, entitySetPath string,
 			c.d.Errorf(p.Pos, "duplicate parameter %s of %s %s", p.Name, kind, name)
 		}
 		seen[p.Name] = true
-		c.resolve(p.Type, "parameter "+p.Name+" of "+kind+" "+name, p.Pos)
+		c.resolve(p.Type, "type", "parameter "+p.Name+" of "+kind+" "+name, p.Pos)
 	}
 	if ret != nil {
-		c.resolve(ret.Type, "the return type of "+kind+" "+name, ret.Pos)
+		c.resolve(ret.Type, "return type", kind+" "+name, ret.Pos)
 	}
 	if entitySetPath != "" {
 		switch {
@@ -588,7 +611,7 @@ func (c *checker) operation(kind, name string, bound bool, entitySetPath string,
 }
 
 func (c *checker) term(t *Term) {
-	c.resolve(t.Type, "term "+t.Name, t.Pos)
+	c.resolve(t.Type, "type", "term "+t.Name, t.Pos)
 	if t.BaseTerm == "" {
 		return
 	}
@@ -608,7 +631,7 @@ func (c *checker) container(ec *EntityContainer) {
 	}
 	for _, es := range ec.EntitySets {
 		dup(es.Name, es.Pos)
-		t, ok := c.resolve(es.EntityType, "entity set "+es.Name, es.Pos, KindEntity)
+		t, ok := c.resolve(es.EntityType, "entity type", "entity set "+es.Name, es.Pos, KindEntity)
 		if ok && (t.Collection || (t.Kind != KindEntity && t.Kind != KindExternal)) {
 			c.d.Errorf(es.Pos, "entity set %s has type %s, which is not an entity type", es.Name, es.EntityType)
 			ok = false
@@ -617,7 +640,7 @@ func (c *checker) container(ec *EntityContainer) {
 	}
 	for _, sg := range ec.Singletons {
 		dup(sg.Name, sg.Pos)
-		t, ok := c.resolve(sg.Type, "singleton "+sg.Name, sg.Pos, KindEntity)
+		t, ok := c.resolve(sg.Type, "type", "singleton "+sg.Name, sg.Pos, KindEntity)
 		if ok && (t.Collection || (t.Kind != KindEntity && t.Kind != KindExternal)) {
 			c.d.Errorf(sg.Pos, "singleton %s has type %s, which is not an entity type", sg.Name, sg.Type)
 			ok = false
@@ -944,4 +967,16 @@ func walkAnnotations(m *Model, fn func([]*Annotation)) {
 			ann(x.Annotations)
 		}
 	}
+}
+
+// sortByPos orders xs by document position, keeping the order of elements
+// without one (models built in code).
+func sortByPos[T any](xs []T, pos func(T) diag.Pos) {
+	slices.SortStableFunc(xs, func(a, b T) int {
+		pa, pb := pos(a), pos(b)
+		if pa.Line != pb.Line {
+			return pa.Line - pb.Line
+		}
+		return pa.Col - pb.Col
+	})
 }

@@ -225,7 +225,7 @@ func (m *Model) ResolveType(name string) (TypeRef, bool) {
 			return t, true
 		}
 	}
-	t.Schema = nil
+	t.Schema, t.Name = nil, elem
 	return t, false
 }
 

@@ -102,14 +102,24 @@ func reference(r *Reference) *xnode {
 	n := el("edmx:Reference", "Uri", r.URI)
 	for _, inc := range r.Includes {
 		c := el("edmx:Include", "Namespace", inc.Namespace, "Alias", inc.Alias)
-		c.annotations(inc.Annotations)
+		edmAnnotations(c, inc.Annotations)
 		n.add(c)
 	}
 	for _, ia := range r.IncludeAnnotations {
 		n.add(el("edmx:IncludeAnnotations", "TermNamespace", ia.TermNamespace, "Qualifier", ia.Qualifier, "TargetNamespace", ia.TargetNamespace))
 	}
-	n.annotations(r.Annotations)
+	edmAnnotations(n, r.Annotations)
 	return n
+}
+
+// edmAnnotations adds annotations to an edmx element, where the edm
+// namespace is not the default and each annotation declares it.
+func edmAnnotations(n *xnode, anns []*Annotation) {
+	for _, a := range anns {
+		c := annotation(a)
+		c.attrs = append([]string{"xmlns", NamespaceEdm}, c.attrs...)
+		n.add(c)
+	}
 }
 
 func schema(s *Schema) *xnode {

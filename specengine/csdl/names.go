@@ -79,7 +79,7 @@ func CollectionOf(typeName string) string { return "Collection(" + typeName + ")
 
 func collectionElem(typeName string) (string, bool) {
 	const pre = "Collection("
-	if strings.HasPrefix(typeName, pre) && strings.HasSuffix(typeName, ")") && len(typeName) > len(pre) {
+	if strings.HasPrefix(typeName, pre) && strings.HasSuffix(typeName, ")") && len(typeName) > len(pre)+1 {
 		return typeName[len(pre) : len(typeName)-1], true
 	}
 	return "", false

@@ -203,7 +203,9 @@ func (a attrSet) qualified(name string, required bool) string {
 	}
 	if a.has(name) {
 		if _, _, ok := splitQualified(v); !ok || !isNamespace(v) {
+			// Dropping the value spares the checks a second report.
 			a.bad(name, "want a qualified name such as Namespace.Name")
+			return ""
 		}
 	}
 	return v
@@ -557,7 +559,7 @@ func (p *parser) typeDefinition(n *node) *TypeDefinition {
 }
 
 // operation reads what actions and functions share.
-func (p *parser) operation(n *node, a attrSet) (params []*Parameter, ret *ReturnType, anns []*Annotation) {
+func (p *parser) operation(n *node, name string) (params []*Parameter, ret *ReturnType, anns []*Annotation) {
 	p.each(n, []string{"Parameter", "ReturnType", "Annotation"}, func(c *node) {
 		switch c.name.Local {
 		case "Parameter":
@@ -582,7 +584,7 @@ func (p *parser) operation(n *node, a attrSet) (params []*Parameter, ret *Return
 			}
 			rt.Annotations = p.onlyAnnotations(c)
 			if ret != nil {
-				p.diags.Errorf(c.pos, "%s %s has more than one <ReturnType>", strings.ToLower(n.name.Local), a.str("Name"))
+				p.diags.Errorf(c.pos, "%s %s has more than one <ReturnType>", strings.ToLower(n.name.Local), name)
 				return
 			}
 			ret = rt
@@ -601,7 +603,7 @@ func (p *parser) action(n *node) *Action {
 		EntitySetPath: a.str("EntitySetPath"),
 		Pos:           n.pos,
 	}
-	ac.Parameters, ac.ReturnType, ac.Annotations = p.operation(n, a)
+	ac.Parameters, ac.ReturnType, ac.Annotations = p.operation(n, ac.Name)
 	return ac
 }
 
@@ -614,7 +616,7 @@ func (p *parser) function(n *node) *Function {
 		EntitySetPath: a.str("EntitySetPath"),
 		Pos:           n.pos,
 	}
-	f.Parameters, f.ReturnType, f.Annotations = p.operation(n, a)
+	f.Parameters, f.ReturnType, f.Annotations = p.operation(n, f.Name)
 	if f.ReturnType == nil {
 		p.diags.Errorf(n.pos, "function %s has no <ReturnType>", f.Name)
 	}
@@ -741,9 +743,9 @@ func (p *parser) annotation(n *node) *Annotation {
 // annotations (when allowed).
 func (p *parser) exprChildren(n *node, a attrSet, inline, annotations bool) (ops []*Expr, anns []*Annotation) {
 	if inline {
-		for _, k := range inlineKinds {
-			if at, ok := a.vals[k]; ok {
-				ops = append(ops, &Expr{Kind: k, Inline: true, Value: at.value, Pos: at.pos})
+		for _, at := range n.attrs {
+			if at.name.Space == "" && contains(inlineKinds, at.name.Local) && a.vals[at.name.Local] == at {
+				ops = append(ops, &Expr{Kind: at.name.Local, Inline: true, Value: at.value, Pos: at.pos})
 			}
 		}
 	}

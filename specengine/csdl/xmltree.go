@@ -80,7 +80,13 @@ func readTree(lines *lineIndex, data []byte, diags *diag.List) *node {
 			if errors.As(err, &se) {
 				msg = se.Msg
 			}
-			diags.Errorf(lines.pos(int(d.InputOffset())), "invalid XML: %s", msg)
+			// A misplaced end tag is best shown where it starts; other
+			// errors where the decoder noticed them.
+			at := int(d.InputOffset())
+			if strings.Contains(msg, "closed by") || strings.HasPrefix(msg, "unexpected end element") {
+				at = start
+			}
+			diags.Errorf(lines.pos(at), "invalid XML: %s", msg)
 			return nil
 		}
 		switch t := tok.(type) {
