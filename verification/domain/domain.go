@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"math"
 	"sort"
 
 	"github.com/temperhq/temper/specengine"
@@ -283,7 +284,7 @@ func (d *Domain) paramSets(a *specengine.Action, l *lits) [][]expr.Value {
 		if j, ok := d.Table.SlotIndex(p.Name); ok {
 			seen = append(append([]expr.Value{}, seen...), l.vars[d.Table.Vars[j].Name]...)
 		}
-		per[i] = values(p.Type, seen, int64(d.Opts.Bound), false)
+		per[i] = values(p.Type, seen, math.MaxInt64, false)
 	}
 	out := d.product(per, d.Opts.MaxParamSets)
 	return out
