@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/temperhq/temper/specengine"
+	"github.com/temperhq/temper/specengine/expr"
 )
 
 // Level names a verification level.
@@ -219,14 +220,14 @@ func StateMap(t *specengine.Table, s *specengine.State) map[string]any {
 
 // ParamMap renders an action's parameters for a trace step, leaving out
 // absent ones.
-func ParamMap(a *specengine.Action, params []any) map[string]any {
+func ParamMap(a *specengine.Action, params []expr.Value) map[string]any {
 	if len(params) == 0 {
 		return nil
 	}
 	m := map[string]any{}
 	for i, p := range a.Params {
-		if i < len(params) && params[i] != nil {
-			m[p.Name] = params[i]
+		if i < len(params) && !params[i].IsNull() {
+			m[p.Name] = params[i].Any()
 		}
 	}
 	if len(m) == 0 {
