@@ -143,6 +143,10 @@ func (t *Table) Params(a *Action, m map[string]any) ([]expr.Value, error) {
 	return out, nil
 }
 
+// sortedKeys ranges over a map only to collect its keys, then sorts them:
+// the result does not depend on map order, so workflow code may call it.
+//
+//workflowcheck:ignore
 func sortedKeys(m map[string]any) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {

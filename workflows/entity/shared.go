@@ -1,0 +1,191 @@
+package entity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/temperhq/temper/specengine"
+)
+
+// Names of the workflow and its handlers, stable across releases because
+// recorded histories refer to them.
+const (
+	WorkflowName = "temper.Entity"
+	UpdateAction = "action"
+	SignalAction = "action"
+	QueryState   = "state"
+	// CommitActivity is the local activity run after each committed
+	// transition.
+	CommitActivity = "temper.AfterCommit"
+)
+
+// Search attributes the entity keeps current, so the Temporal UI and
+// `temporal workflow list` can filter entities.
+const (
+	SAApp    = "TemperApp"
+	SAEntity = "TemperEntity"
+	SAStatus = "TemperStatus"
+)
+
+// Error types of rejected actions (temporal.ApplicationError types), which
+// the gateway maps to status codes.
+const (
+	ErrTypeRejected    = "TransitionRejected"
+	ErrTypeBadRequest  = "BadRequest"
+	ErrTypeSpecMissing = "SpecMissing"
+	ErrTypeStranded    = "Stranded"
+)
+
+// Ref names an entity.
+type Ref struct {
+	App       string `json:"app"`
+	EntitySet string `json:"entity_set"`
+	Key       string `json:"key"`
+}
+
+// WorkflowID is <app>/<EntitySet>/<key>, readable in the Temporal UI.
+func (r Ref) WorkflowID() string { return r.App + "/" + r.EntitySet + "/" + r.Key }
+
+// ParseWorkflowID splits a workflow id made by WorkflowID; the key may
+// itself contain '/'.
+func ParseWorkflowID(id string) (Ref, error) {
+	parts := strings.SplitN(id, "/", 3)
+	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
+		return Ref{}, fmt.Errorf("entity workflow id %q is not <app>/<set>/<key>", id)
+	}
+	return Ref{App: parts[0], EntitySet: parts[1], Key: parts[2]}, nil
+}
+
+// Specs resolves a content-addressed spec version to a compiled table. The
+// content of a version never changes, so reading it from workflow code is
+// deterministic; a worker that lacks the version fails the workflow task
+// until one that has it picks it up.
+type Specs interface {
+	Table(version, entity string) (*specengine.Table, error)
+}
+
+// ErrSpecNotFound is returned by Specs for an unknown version or entity.
+var ErrSpecNotFound = errors.New("spec version not found")
+
+// Start is the workflow input. On the first run Body is the create body;
+// a continued run carries Carry instead.
+type Start struct {
+	Ref    Ref            `json:"ref"`
+	Entity string         `json:"entity"`
+	Spec   string         `json:"spec"`
+	Body   map[string]any `json:"body,omitempty"`
+	// Creator is the principal that created the entity.
+	Creator string `json:"creator,omitempty"`
+	Carry   *Carry `json:"carry,omitempty"`
+}
+
+// Carry is what a continued run inherits.
+type Carry struct {
+	State specengine.State `json:"state"`
+	// Recent maps recent update ids to their results, so a retried update
+	// returns the first result across runs.
+	Recent []Done   `json:"recent,omitempty"`
+	Timers []Timer  `json:"timers,omitempty"`
+	Runs   int      `json:"runs"`
+	Seen   []string `json:"seen,omitempty"` // signal request ids applied recently
+}
+
+// Done is the result of one committed update, kept for deduplication.
+type Done struct {
+	ID     string `json:"id"`
+	Result Entity `json:"result"`
+}
+
+// Timer is a pending durable timer: a scheduled action, or a state timeout
+// armed when the entity entered State at Version.
+type Timer struct {
+	Action  string    `json:"action"`
+	Due     time.Time `json:"due"`
+	State   string    `json:"state,omitempty"`   // state timeouts: the state it guards
+	Version int64     `json:"version,omitempty"` // state timeouts: the version that entered it
+}
+
+// Request is an action sent to an entity.
+type Request struct {
+	Action string         `json:"action"`
+	Params map[string]any `json:"params,omitempty"`
+	// Spec, when set, is the app's active spec version; an entity running
+	// an older version moves to it before applying the action (hot reload
+	// without restarting anything).
+	Spec string `json:"spec,omitempty"`
+	// StateMap renames states when the new version dropped some.
+	StateMap map[string]string `json:"state_map,omitempty"`
+	// RequestID deduplicates signals (updates use their update id).
+	RequestID string `json:"request_id,omitempty"`
+	Principal string `json:"principal,omitempty"`
+}
+
+// Entity is the entity as the handlers return and the query reads it.
+type Entity struct {
+	Ref     Ref            `json:"ref"`
+	Entity  string         `json:"entity"`
+	Spec    string         `json:"spec"`
+	Version int64          `json:"version"`
+	Status  string         `json:"status"`
+	Fields  map[string]any `json:"fields"`
+	Creator string         `json:"creator,omitempty"`
+}
+
+// Commit is what the after-commit hook receives: one committed transition.
+type Commit struct {
+	Ref       Ref                   `json:"ref"`
+	Entity    string                `json:"entity"`
+	Spec      string                `json:"spec"`
+	Action    string                `json:"action"` // "" for the create
+	Params    map[string]any        `json:"params,omitempty"`
+	Principal string                `json:"principal,omitempty"`
+	Before    string                `json:"before,omitempty"`
+	After     Entity                `json:"after"`
+	Out       []specengine.Outgoing `json:"-"`
+	Outgoing  []Outgoing            `json:"outgoing,omitempty"`
+	At        time.Time             `json:"at"`
+}
+
+// Outgoing is the serializable form of the work a transition asks for.
+type Outgoing struct {
+	Kind    string `json:"kind"`
+	Action  string `json:"action,omitempty"`
+	Entity  string `json:"entity,omitempty"`
+	ID      string `json:"id,omitempty"`
+	Seconds int64  `json:"seconds,omitempty"`
+	Name    string `json:"name,omitempty"` // trigger or integration name
+}
+
+// Hook is the after-commit work: projection and trajectory writes,
+// integrations, reactions. It runs as a local activity.
+type Hook interface {
+	AfterCommit(ctx context.Context, c Commit) error
+}
+
+// Options tune the workflow.
+type Options struct {
+	// MaxUpdatesPerRun continues as new after this many committed updates,
+	// well under the server's 2,000 updates per run. Default 1,000.
+	MaxUpdatesPerRun int
+	// RecentUpdates is how many update results are kept for
+	// deduplication across runs. Default 256.
+	RecentUpdates int
+	// CommitTimeout bounds the after-commit local activity. Default 10s.
+	CommitTimeout time.Duration
+}
+
+func (o Options) withDefaults() Options {
+	if o.MaxUpdatesPerRun <= 0 {
+		o.MaxUpdatesPerRun = 1000
+	}
+	if o.RecentUpdates <= 0 {
+		o.RecentUpdates = 256
+	}
+	if o.CommitTimeout <= 0 {
+		o.CommitTimeout = 10 * time.Second
+	}
+	return o
+}

@@ -1,0 +1,393 @@
+package entity
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/temperhq/temper/specengine"
+	"github.com/temperhq/temper/specengine/expr"
+)
+
+// Workflows holds what the entity workflow needs; register its Entity
+// method under WorkflowName and Hook.AfterCommit under CommitActivity.
+type Workflows struct {
+	Specs Specs
+	Hook  Hook
+	Opts  Options
+}
+
+// Search attribute keys.
+var (
+	saApp    = temporal.NewSearchAttributeKeyKeyword(SAApp)
+	saEntity = temporal.NewSearchAttributeKeyKeyword(SAEntity)
+	saStatus = temporal.NewSearchAttributeKeyKeyword(SAStatus)
+)
+
+// run is the state of one workflow run.
+type run struct {
+	w       *Workflows
+	opts    Options
+	ref     Ref
+	entity  string
+	spec    string
+	table   *specengine.Table
+	state   specengine.State
+	creator string
+	recent  []Done
+	seen    []string
+	timers  []Timer
+	updates int
+	runs    int
+	mu      workflow.Mutex
+	step    specengine.Step
+}
+
+// Entity is the workflow function.
+func (w *Workflows) Entity(ctx workflow.Context, in Start) error {
+	e := &run{w: w, opts: w.Opts.withDefaults(), ref: in.Ref, entity: in.Entity, spec: in.Spec, creator: in.Creator}
+	t := e.tableFor(in.Spec)
+	e.table = t
+	e.mu = workflow.NewMutex(ctx)
+	if in.Carry != nil {
+		e.state = in.Carry.State
+		e.recent = in.Carry.Recent
+		e.seen = in.Carry.Seen
+		e.runs = in.Carry.Runs + 1
+	} else {
+		st, err := t.New(in.Ref.Key, in.Body)
+		if err != nil {
+			return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeBadRequest, nil)
+		}
+		e.state = st
+	}
+	if err := workflow.SetQueryHandler(ctx, QueryState, func() (Entity, error) { return e.view(), nil }); err != nil {
+		return fmt.Errorf("register query: %w", err)
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateAction, e.handleUpdate, workflow.UpdateHandlerOptions{
+		Validator:   e.validate,
+		Description: "run an action of the entity's spec",
+	}); err != nil {
+		return fmt.Errorf("register update: %w", err)
+	}
+	e.upsert(ctx)
+	if in.Carry == nil {
+		e.afterCommit(ctx, "", nil, "", "", nil, in.Creator)
+		e.armStateTimeout(ctx)
+	} else {
+		for _, tm := range in.Carry.Timers {
+			e.arm(ctx, tm)
+		}
+	}
+	signals := workflow.GetSignalChannel(ctx, SignalAction)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		for {
+			var req Request
+			signals.Receive(ctx, &req)
+			e.handleSignal(ctx, req)
+		}
+	})
+	if err := workflow.Await(ctx, func() bool {
+		return (workflow.GetInfo(ctx).GetContinueAsNewSuggested() || e.updates >= e.opts.MaxUpdatesPerRun) &&
+			workflow.AllHandlersFinished(ctx)
+	}); err != nil {
+		return err
+	}
+	// Signals delivered in this task are applied before the run ends.
+	for {
+		var req Request
+		if !signals.ReceiveAsync(&req) {
+			break
+		}
+		e.handleSignal(ctx, req)
+	}
+	return workflow.NewContinueAsNewError(ctx, WorkflowName, Start{
+		Ref: e.ref, Entity: e.entity, Spec: e.spec, Creator: e.creator,
+		Carry: &Carry{State: e.state, Recent: e.recent, Seen: e.seen, Timers: e.pendingTimers(), Runs: e.runs},
+	})
+}
+
+// tableFor resolves a spec version. A missing version panics, which fails
+// the workflow task (not the workflow): Temporal retries it, and a worker
+// that knows the version completes it.
+func (e *run) tableFor(version string) *specengine.Table {
+	t, err := e.w.Specs.Table(version, e.entity)
+	if err != nil {
+		panic(fmt.Sprintf("entity %s: spec %s: %v", e.ref.WorkflowID(), version, err))
+	}
+	return t
+}
+
+func (e *run) view() Entity {
+	return Entity{
+		Ref: e.ref, Entity: e.entity, Spec: e.spec, Version: e.state.Version,
+		Status: e.table.States[e.state.Status], Fields: e.table.Fields(&e.state), Creator: e.creator,
+	}
+}
+
+// prepared is an action resolved against the table it will run on.
+type prepared struct {
+	table  *specengine.Table
+	spec   string
+	state  specengine.State
+	action *specengine.Action
+	params []expr.Value
+}
+
+// prepare resolves the request's spec version (migrating the state when it
+// is newer), the action and its parameters. It changes nothing.
+func (e *run) prepare(req Request) (prepared, error) {
+	p := prepared{table: e.table, spec: e.spec, state: e.state}
+	if req.Spec != "" && req.Spec != e.spec {
+		t := e.tableFor(req.Spec)
+		st, err := Migrate(e.table, t, e.state, req.StateMap)
+		if err != nil {
+			return p, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeStranded, nil)
+		}
+		p.table, p.spec, p.state = t, req.Spec, st
+	}
+	a, ok := p.table.Action(req.Action)
+	if !ok {
+		return p, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("%s has no action %q", e.entity, req.Action), ErrTypeRejected, nil, specengine.UnknownAction.String())
+	}
+	params, err := p.table.Params(a, req.Params)
+	if err != nil {
+		return p, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeBadRequest, nil)
+	}
+	p.action, p.params = a, params
+	return p, nil
+}
+
+// check runs Apply on a scratch step and turns a rejection into an error.
+func (e *run) check(p *prepared, st *specengine.Step) error {
+	if p.table.Apply(st, &p.state, p.action.Index, p.params) == specengine.OK {
+		return nil
+	}
+	err := p.table.Err(st, &p.state, p.action.Index)
+	return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeRejected, nil, st.Outcome.String())
+}
+
+// validate is the update validator: a rejection here adds no history.
+func (e *run) validate(ctx workflow.Context, req Request) error {
+	if id := updateID(ctx); id != "" && e.done(id) != nil {
+		return nil // a retry of a committed update returns its first result
+	}
+	p, err := e.prepare(req)
+	if err != nil {
+		return err
+	}
+	var st specengine.Step
+	return e.check(&p, &st)
+}
+
+func updateID(ctx workflow.Context) string {
+	if info := workflow.GetCurrentUpdateInfo(ctx); info != nil {
+		return info.ID
+	}
+	return ""
+}
+
+func (e *run) done(id string) *Done {
+	for i := range e.recent {
+		if e.recent[i].ID == id {
+			return &e.recent[i]
+		}
+	}
+	return nil
+}
+
+func (e *run) handleUpdate(ctx workflow.Context, req Request) (Entity, error) {
+	id := updateID(ctx)
+	if d := e.done(id); id != "" && d != nil {
+		return d.Result, nil
+	}
+	res, err := e.apply(ctx, req)
+	if err != nil {
+		return Entity{}, err
+	}
+	e.updates++
+	if id != "" {
+		e.recent = append(e.recent, Done{ID: id, Result: res})
+		if n := len(e.recent) - e.opts.RecentUpdates; n > 0 {
+			e.recent = append([]Done(nil), e.recent[n:]...)
+		}
+	}
+	return res, nil
+}
+
+func (e *run) handleSignal(ctx workflow.Context, req Request) {
+	if req.RequestID != "" {
+		for _, s := range e.seen {
+			if s == req.RequestID {
+				return
+			}
+		}
+		e.seen = append(e.seen, req.RequestID)
+		if n := len(e.seen) - e.opts.RecentUpdates; n > 0 {
+			e.seen = append([]string(nil), e.seen[n:]...)
+		}
+	}
+	if _, err := e.apply(ctx, req); err != nil {
+		workflow.GetLogger(ctx).Info("signalled action rejected", "action", req.Action, "error", err)
+	}
+}
+
+// apply commits one action: the one place the entity's state changes.
+func (e *run) apply(ctx workflow.Context, req Request) (Entity, error) {
+	if err := e.mu.Lock(ctx); err != nil {
+		return Entity{}, err
+	}
+	defer e.mu.Unlock()
+	p, err := e.prepare(req)
+	if err != nil {
+		return Entity{}, err
+	}
+	if err := e.check(&p, &e.step); err != nil {
+		return Entity{}, err
+	}
+	before := e.table.States[e.state.Status]
+	statusChanged := p.table != e.table || e.step.Next.Status != e.state.Status
+	e.table, e.spec, e.state = p.table, p.spec, e.step.Next.Clone()
+	out := append([]specengine.Outgoing(nil), e.step.Out...)
+	e.upsert(ctx)
+	e.afterCommit(ctx, p.action.Name, req.Params, req.Principal, before, out, "")
+	for _, o := range out {
+		if o.Kind == specengine.OutSchedule {
+			e.arm(ctx, Timer{Action: o.Action, Due: workflow.Now(ctx).Add(time.Duration(o.Seconds) * time.Second)})
+		}
+	}
+	if statusChanged {
+		e.armStateTimeout(ctx)
+	}
+	return e.view(), nil
+}
+
+func (e *run) upsert(ctx workflow.Context) {
+	_ = workflow.UpsertTypedSearchAttributes(ctx,
+		saApp.ValueSet(e.ref.App), saEntity.ValueSet(e.entity), saStatus.ValueSet(e.table.States[e.state.Status]))
+	_ = workflow.UpsertMemo(ctx, map[string]any{"entity": fmt.Sprintf("%s %s v%d %s", e.entity, e.ref.Key, e.state.Version, e.table.States[e.state.Status])})
+}
+
+// afterCommit runs the hook as a local activity. The transition is already
+// committed; a hook that keeps failing is logged, and the next commit
+// (idempotent by version) repairs what it writes.
+func (e *run) afterCommit(ctx workflow.Context, action string, params map[string]any, principal, before string, out []specengine.Outgoing, creator string) {
+	if e.w.Hook == nil {
+		return
+	}
+	c := Commit{Ref: e.ref, Entity: e.entity, Spec: e.spec, Action: action, Params: params, Principal: principal,
+		Before: before, After: e.view(), At: workflow.Now(ctx)}
+	if action == "" {
+		c.Principal = creator
+	}
+	for _, o := range out {
+		c.Outgoing = append(c.Outgoing, outgoing(o))
+	}
+	lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		StartToCloseTimeout:    e.opts.CommitTimeout,
+		ScheduleToCloseTimeout: 6 * e.opts.CommitTimeout,
+	})
+	if err := workflow.ExecuteLocalActivity(lctx, e.w.Hook.AfterCommit, c).Get(lctx, nil); err != nil {
+		workflow.GetLogger(ctx).Error("after-commit hook failed", "version", e.state.Version, "error", err)
+	}
+}
+
+func outgoing(o specengine.Outgoing) Outgoing {
+	kinds := map[specengine.OutKind]string{specengine.OutSchedule: "schedule", specengine.OutSpawn: "spawn",
+		specengine.OutTrigger: "trigger", specengine.OutIntegration: "integration"}
+	out := Outgoing{Kind: kinds[o.Kind], Action: o.Action, Entity: o.Entity, ID: o.ID, Seconds: o.Seconds}
+	switch {
+	case o.Trigger != nil:
+		out.Name = o.Trigger.Name
+	case o.Integration != nil:
+		out.Name = o.Integration.Name
+	}
+	return out
+}
+
+// armStateTimeout arms the [[state_timeout]] of the current state.
+func (e *run) armStateTimeout(ctx workflow.Context) {
+	status := e.table.States[e.state.Status]
+	for _, to := range e.table.Timeouts {
+		if to.State == status {
+			e.arm(ctx, Timer{Action: to.OnTimeout, State: status, Version: e.state.Version,
+				Due: workflow.Now(ctx).Add(time.Duration(to.AfterSeconds) * time.Second)})
+		}
+	}
+}
+
+// arm starts a durable timer; when it fires, its action runs through the
+// same code as a signal (a rejection is logged, never an error).
+func (e *run) arm(ctx workflow.Context, tm Timer) {
+	e.timers = append(e.timers, tm)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		if d := tm.Due.Sub(workflow.Now(ctx)); d > 0 {
+			if err := workflow.Sleep(ctx, d); err != nil {
+				return
+			}
+		}
+		e.removeTimer(tm)
+		if tm.State != "" && (e.table.States[e.state.Status] != tm.State || e.state.Version != tm.Version) {
+			return // the entity left the state: the timeout no longer applies
+		}
+		if _, err := e.apply(ctx, Request{Action: tm.Action, Principal: "service:timer"}); err != nil {
+			workflow.GetLogger(ctx).Info("timer action rejected", "action", tm.Action, "error", err)
+		}
+	})
+}
+
+func (e *run) removeTimer(tm Timer) {
+	for i, x := range e.timers {
+		if x == tm {
+			e.timers = append(e.timers[:i:i], e.timers[i+1:]...)
+			return
+		}
+	}
+}
+
+// pendingTimers are the timers a continued run must re-arm, in due order;
+// state timeouts that no longer apply are dropped.
+func (e *run) pendingTimers() []Timer {
+	var out []Timer
+	for _, tm := range e.timers {
+		if tm.State != "" && (e.table.States[e.state.Status] != tm.State || e.state.Version != tm.Version) {
+			continue
+		}
+		out = append(out, tm)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Due.Before(out[j].Due) })
+	return out
+}
+
+// ErrStranded is returned when a new spec version has no state for an
+// entity and the deploy gave no mapping.
+var ErrStranded = errors.New("entity stranded by the new spec version")
+
+// Migrate moves an entity from one table to another: status by name (or
+// through stateMap), variables and fields by name when the types agree; a
+// variable new in the target starts at its initial value.
+func Migrate(from, to *specengine.Table, s specengine.State, stateMap map[string]string) (specengine.State, error) {
+	status := from.States[s.Status]
+	if m, ok := stateMap[status]; ok {
+		status = m
+	}
+	idx, ok := to.StateIndex(status)
+	if !ok {
+		return specengine.State{}, fmt.Errorf("%w: %s is in state %s, which version has no longer", ErrStranded, s.ID, status)
+	}
+	out := specengine.State{ID: s.ID, Version: s.Version, Status: idx, Vars: make([]expr.Value, len(to.Vars))}
+	for i, v := range to.Vars {
+		if v.Initial != nil {
+			out.Vars[i] = *v.Initial
+		}
+		if j, ok := from.SlotIndex(v.Name); ok && v.Type.Accepts(s.Vars[j].K) {
+			out.Vars[i] = s.Vars[j]
+		}
+	}
+	return out, nil
+}

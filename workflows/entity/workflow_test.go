@@ -1,0 +1,329 @@
+package entity
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/temperhq/temper/dev/apps"
+	"github.com/temperhq/temper/specengine"
+)
+
+// bundleSpecs serves loaded bundles by their content hash.
+type bundleSpecs map[string]*specengine.Bundle
+
+func (s bundleSpecs) Table(version, entity string) (*specengine.Table, error) {
+	b, ok := s[version]
+	if !ok {
+		return nil, ErrSpecNotFound
+	}
+	t, ok := b.Tables[entity]
+	if !ok {
+		return nil, ErrSpecNotFound
+	}
+	return t, nil
+}
+
+func (s bundleSpecs) add(t *testing.T, files map[string][]byte) string {
+	t.Helper()
+	b, err := specengine.Load(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s[b.Hash] = b
+	return b.Hash
+}
+
+type recordingHook struct {
+	mu      sync.Mutex
+	commits []Commit
+}
+
+func (h *recordingHook) AfterCommit(_ context.Context, c Commit) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.commits = append(h.commits, c)
+	return nil
+}
+
+func (h *recordingHook) actions() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []string
+	for _, c := range h.commits {
+		out = append(out, c.Action+"@"+c.After.Status)
+	}
+	return out
+}
+
+type fixture struct {
+	env   *testsuite.TestWorkflowEnvironment
+	specs bundleSpecs
+	hook  *recordingHook
+	w     *Workflows
+}
+
+func setup(t *testing.T, opts Options) *fixture {
+	t.Helper()
+	var s testsuite.WorkflowTestSuite
+	f := &fixture{env: s.NewTestWorkflowEnvironment(), specs: bundleSpecs{}, hook: &recordingHook{}}
+	f.w = &Workflows{Specs: f.specs, Hook: f.hook, Opts: opts}
+	f.env.RegisterWorkflowWithOptions(f.w.Entity, workflow.RegisterOptions{Name: WorkflowName})
+	return f
+}
+
+func appFiles(t *testing.T, name string) map[string][]byte {
+	t.Helper()
+	files, err := apps.Files(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+type updateResult struct {
+	rejected error
+	err      error
+	entity   Entity
+}
+
+// update sends an update at virtual time d and records its outcome.
+func (f *fixture) update(d time.Duration, id string, req Request, out *updateResult) {
+	f.env.RegisterDelayedCallback(func() {
+		f.env.UpdateWorkflow(UpdateAction, id, &testsuite.TestUpdateCallback{
+			OnAccept: func() {},
+			OnReject: func(err error) { out.rejected = err },
+			OnComplete: func(v any, err error) {
+				out.err = err
+				if e, ok := v.(Entity); ok {
+					out.entity = e
+				}
+			},
+		}, req)
+	}, d)
+}
+
+func (f *fixture) query(t *testing.T) Entity {
+	t.Helper()
+	v, err := f.env.QueryWorkflow(QueryState)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e Entity
+	if err := v.Get(&e); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func taskStart(spec string) Start {
+	return Start{Ref: Ref{App: "tracker", EntitySet: "Tasks", Key: "t1"}, Entity: "Task", Spec: spec,
+		Body: map[string]any{"title": "Review PR #42", "assignee": "agent-codereview"}, Creator: "Agent::\"a\""}
+}
+
+func rejectionType(err error) (string, string) {
+	var ae *temporal.ApplicationError
+	if !errors.As(err, &ae) {
+		return "", ""
+	}
+	var outcome string
+	_ = ae.Details(&outcome)
+	return ae.Type(), outcome
+}
+
+func TestActionsAcceptAndReject(t *testing.T) {
+	f := setup(t, Options{})
+	spec := f.specs.add(t, appFiles(t, "tasks"))
+	var complete, start, prio, bad, unknown, badParam, retry updateResult
+	f.update(time.Second, "u1", Request{Action: "Complete"}, &complete)
+	f.update(2*time.Second, "u2", Request{Action: "Start"}, &start)
+	f.update(3*time.Second, "u3", Request{Action: "Prioritize", Params: map[string]any{"level": 9}}, &bad)
+	f.update(4*time.Second, "u4", Request{Action: "Prioritize", Params: map[string]any{"level": 4}}, &prio)
+	f.update(5*time.Second, "u5", Request{Action: "Fly"}, &unknown)
+	f.update(6*time.Second, "u6", Request{Action: "Prioritize", Params: map[string]any{"level": "high"}}, &badParam)
+	f.update(7*time.Second, "u2", Request{Action: "Start"}, &retry) // same update id: the first result
+	f.env.RegisterDelayedCallback(func() {
+		e := f.query(t)
+		if e.Status != "InProgress" || e.Version != 2 || e.Fields["priority"] != float64(4) {
+			t.Errorf("query: %+v", e)
+		}
+		f.env.CancelWorkflow()
+	}, 8*time.Second)
+	f.env.ExecuteWorkflow(WorkflowName, taskStart(spec))
+
+	for name, tc := range map[string]struct {
+		r       updateResult
+		typ     string
+		outcome string
+	}{
+		"wrong state":    {complete, ErrTypeRejected, "wrong from-state"},
+		"guard false":    {bad, ErrTypeRejected, "guard false"},
+		"unknown action": {unknown, ErrTypeRejected, "unknown action"},
+		"bad params":     {badParam, ErrTypeBadRequest, ""},
+	} {
+		typ, outcome := rejectionType(tc.r.rejected)
+		if typ != tc.typ || outcome != tc.outcome {
+			t.Errorf("%s: rejected with %v (type %q, outcome %q), want %q %q", name, tc.r.rejected, typ, outcome, tc.typ, tc.outcome)
+		}
+	}
+	if start.err != nil || start.rejected != nil || start.entity.Status != "InProgress" || start.entity.Version != 1 {
+		t.Errorf("Start: %+v", start)
+	}
+	if retry.err != nil || retry.rejected != nil || retry.entity.Version != 1 {
+		t.Errorf("retried update: %+v", retry)
+	}
+	if prio.entity.Version != 2 {
+		t.Errorf("Prioritize: %+v", prio)
+	}
+	got := f.hook.actions()
+	want := []string{"@Open", "Start@InProgress", "Prioritize@InProgress"}
+	if len(got) != len(want) {
+		t.Fatalf("commits %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("commit %d = %s, want %s", i, got[i], want[i])
+		}
+	}
+}
+
+func TestCreateWithBadBodyFails(t *testing.T) {
+	f := setup(t, Options{})
+	spec := f.specs.add(t, appFiles(t, "tasks"))
+	st := taskStart(spec)
+	st.Body = map[string]any{"assignee": "x"} // no title: field invariant
+	f.env.ExecuteWorkflow(WorkflowName, st)
+	typ, _ := rejectionType(f.env.GetWorkflowError())
+	if typ != ErrTypeBadRequest {
+		t.Fatalf("workflow error %v, want %s", f.env.GetWorkflowError(), ErrTypeBadRequest)
+	}
+}
+
+const timerSpec = `
+[automaton]
+name = "Lease"
+states = ["Active", "Expiring", "Expired"]
+initial = "Active"
+terminal = ["Expired"]
+
+[[state]]
+name = "renewals"
+type = "counter"
+initial = 0
+
+[[action]]
+name = "Renew"
+from = ["Active"]
+effect = ["renewals += 1", "schedule('Warn', 60)"]
+
+[[action]]
+name = "Warn"
+from = ["Active"]
+to = "Expiring"
+
+[[action]]
+name = "Expire"
+from = ["Expiring"]
+to = "Expired"
+
+[[state_timeout]]
+state = "Expiring"
+after_seconds = 300
+on_timeout = "Expire"
+`
+
+func TestTimersAndStateTimeouts(t *testing.T) {
+	f := setup(t, Options{})
+	spec := f.specs.add(t, map[string][]byte{"Lease.ioa.toml": []byte(timerSpec)})
+	var renew updateResult
+	f.update(time.Second, "r1", Request{Action: "Renew"}, &renew)
+	var at []string
+	for _, d := range []time.Duration{30 * time.Second, 90 * time.Second, 200 * time.Second, 400 * time.Second} {
+		f.env.RegisterDelayedCallback(func() { at = append(at, f.query(t).Status) }, d)
+	}
+	f.env.RegisterDelayedCallback(f.env.CancelWorkflow, 500*time.Second)
+	f.env.ExecuteWorkflow(WorkflowName, Start{Ref: Ref{App: "a", EntitySet: "Leases", Key: "l1"}, Entity: "Lease", Spec: spec})
+	want := []string{"Active", "Expiring", "Expiring", "Expired"}
+	for i := range want {
+		if i >= len(at) || at[i] != want[i] {
+			t.Fatalf("statuses over time %v, want %v", at, want)
+		}
+	}
+	if got := f.hook.actions(); len(got) != 4 || got[2] != "Warn@Expiring" || got[3] != "Expire@Expired" {
+		t.Errorf("commits %v", got)
+	}
+}
+
+func TestContinueAsNewCarriesState(t *testing.T) {
+	f := setup(t, Options{MaxUpdatesPerRun: 2})
+	spec := f.specs.add(t, map[string][]byte{"Lease.ioa.toml": []byte(timerSpec)})
+	var r1, r2 updateResult
+	f.update(time.Second, "r1", Request{Action: "Renew"}, &r1)
+	f.update(2*time.Second, "r2", Request{Action: "Renew"}, &r2)
+	f.env.ExecuteWorkflow(WorkflowName, Start{Ref: Ref{App: "a", EntitySet: "Leases", Key: "l1"}, Entity: "Lease", Spec: spec})
+	var can *workflow.ContinueAsNewError
+	if !errors.As(f.env.GetWorkflowError(), &can) {
+		t.Fatalf("workflow ended with %v, want continue-as-new", f.env.GetWorkflowError())
+	}
+	if can.WorkflowType.Name != WorkflowName {
+		t.Errorf("continued as %s", can.WorkflowType.Name)
+	}
+	var next Start
+	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {
+		t.Fatal(err)
+	}
+	if next.Carry == nil || next.Carry.State.Version != 2 || len(next.Carry.Recent) != 2 || len(next.Carry.Timers) != 2 {
+		t.Fatalf("carry %+v", next.Carry)
+	}
+	if next.Carry.Timers[0].Action != "Warn" {
+		t.Errorf("timers %+v", next.Carry.Timers)
+	}
+	// The continued run keeps the state and answers a retried update id
+	// with its first result.
+	g := setup(t, Options{})
+	g.specs[spec] = f.specs[spec]
+	var again updateResult
+	g.update(time.Second, "r2", Request{Action: "Renew"}, &again)
+	g.env.RegisterDelayedCallback(g.env.CancelWorkflow, 2*time.Second)
+	g.env.ExecuteWorkflow(WorkflowName, next)
+	if again.err != nil || again.rejected != nil || again.entity.Version != 2 {
+		t.Errorf("retried update after continue-as-new: %+v", again)
+	}
+}
+
+func TestHotSwapAndStranding(t *testing.T) {
+	f := setup(t, Options{})
+	v1 := f.specs.add(t, map[string][]byte{"Lease.ioa.toml": []byte(timerSpec)})
+	// v2 adds a state and an action; v3 renames Active to Live.
+	v2src := strings.Replace(timerSpec, `"Active", "Expiring", "Expired"`, `"Active", "Expiring", "Expired", "Paused"`, 1) +
+		"\n[[action]]\nname = \"Pause\"\nfrom = [\"Active\"]\nto = \"Paused\"\n"
+	v2 := f.specs.add(t, map[string][]byte{"Lease.ioa.toml": []byte(v2src)})
+	v3 := f.specs.add(t, map[string][]byte{"Lease.ioa.toml": []byte(strings.ReplaceAll(timerSpec, "Active", "Live"))})
+	var old, stranded, mapped, pause updateResult
+	f.update(time.Second, "p0", Request{Action: "Pause"}, &old)
+	f.update(2*time.Second, "s1", Request{Action: "Renew", Spec: v3}, &stranded)
+	f.update(3*time.Second, "p1", Request{Action: "Pause", Spec: v2}, &pause)
+	f.update(4*time.Second, "m1", Request{Action: "Expire", Spec: v3, StateMap: map[string]string{"Paused": "Expiring"}}, &mapped)
+	f.env.RegisterDelayedCallback(f.env.CancelWorkflow, 5*time.Second)
+	f.env.ExecuteWorkflow(WorkflowName, Start{Ref: Ref{App: "a", EntitySet: "Leases", Key: "l1"}, Entity: "Lease", Spec: v1})
+	if typ, outcome := rejectionType(old.rejected); typ != ErrTypeRejected || outcome != "unknown action" {
+		t.Errorf("Pause on v1: %+v", old)
+	}
+	if typ, _ := rejectionType(stranded.rejected); typ != ErrTypeStranded {
+		t.Errorf("v3 without a state map: %+v", stranded)
+	}
+	if pause.err != nil || pause.rejected != nil || pause.entity.Status != "Paused" || pause.entity.Spec != v2 {
+		t.Errorf("Pause on v2: %+v", pause)
+	}
+	if mapped.err != nil || mapped.rejected != nil || mapped.entity.Status != "Expired" || mapped.entity.Spec != v3 {
+		t.Errorf("Expire on v3 with a state map: %+v", mapped)
+	}
+}
