@@ -1,5 +1,7 @@
 package csdl_test
 
+import "fmt"
+
 type errorCase struct {
 	name string
 	body string
@@ -412,7 +414,7 @@ var errorCases = []errorCase{
 			"2:1: alias odata is reserved",
 			"3:1: alias Core is already used as a namespace or alias",
 			"4:1: duplicate namespace A",
-			"5:71: second entity container C2; a model has at most one",
+			"5:71: extra entity container C2; a model has at most one",
 		},
 	},
 	{name: "duplicate names in schema", body: `<ComplexType Name="X"/>
@@ -583,6 +585,13 @@ var errorCases = []errorCase{
 			"6:123: duplicate annotation X.Y",
 		},
 	},
+	{name: "deep inheritance", body: deepInheritance(), want: []string{
+		"5:2694: complex type C65 has more than 64 levels of base types",
+		"5:2736: complex type C66 has more than 64 levels of base types",
+		"5:2778: complex type C67 has more than 64 levels of base types",
+		"5:2820: complex type C68 has more than 64 levels of base types",
+		"5:2862: complex type C69 has more than 64 levels of base types",
+	}},
 }
 
 func repeat(s string, n int) string {
@@ -591,4 +600,13 @@ func repeat(s string, n int) string {
 		out += s
 	}
 	return out
+}
+
+// deepInheritance declares complex types C0 <- C1 <- ... <- C69.
+func deepInheritance() string {
+	body := `<ComplexType Name="C0"/>`
+	for i := 1; i < 70; i++ {
+		body += fmt.Sprintf(`<ComplexType Name="C%d" BaseType="T.C%d"/>`, i, i-1)
+	}
+	return body
 }

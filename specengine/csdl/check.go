@@ -20,11 +20,28 @@ func (m *Model) Check() error {
 
 type checker struct {
 	m *Model
+	r resolver
 	d *diag.List
+	// Caches keep the checks linear in the size of the model.
+	entities  map[*EntityType]*structured
+	complexes map[*ComplexType]*structured
+	typeLists map[string][]string
+	// setTypes maps the entity sets and singletons of the container being
+	// checked to their types.
+	setTypes map[string]string
 }
 
+// maxSuggestions bounds how many diagnostics get a "did you mean", each of
+// which compares a name with every candidate.
+const maxSuggestions = 100
+
 func check(m *Model, d *diag.List) {
-	c := &checker{m: m, d: d}
+	c := &checker{
+		m: m, r: indexed(m), d: d,
+		entities:  map[*EntityType]*structured{},
+		complexes: map[*ComplexType]*structured{},
+		typeLists: map[string][]string{},
+	}
 	c.schemas()
 	for _, s := range m.Schemas {
 		c.schemaNames(s)
@@ -88,8 +105,8 @@ func (c *checker) schemas() {
 		}
 		if s.EntityContainer != nil {
 			containers++
-			if containers == 2 {
-				c.d.Errorf(s.EntityContainer.Pos, "second entity container %s; a model has at most one", s.EntityContainer.Name)
+			if containers > 1 {
+				c.d.Errorf(s.EntityContainer.Pos, "extra entity container %s; a model has at most one", s.EntityContainer.Name)
 			}
 		}
 	}
@@ -149,8 +166,11 @@ func (c *checker) schemaNames(s *Schema) {
 
 	overloads := map[string]bool{}
 	for _, a := range s.Actions {
+		if a.IsBound && len(a.Parameters) == 0 {
+			continue // reported as missing its binding parameter
+		}
 		key := a.Name + "|unbound"
-		if a.IsBound && len(a.Parameters) > 0 {
+		if a.IsBound {
 			key = a.Name + "|" + c.canonicalType(a.Parameters[0].Type)
 		}
 		if overloads[key] {
@@ -163,9 +183,12 @@ func (c *checker) schemaNames(s *Schema) {
 		overloads[key] = true
 	}
 	for _, f := range s.Functions {
+		if f.IsBound && len(f.Parameters) == 0 {
+			continue // reported as missing its binding parameter
+		}
 		params := f.Parameters
 		key := f.Name + "|unbound"
-		if f.IsBound && len(params) > 0 {
+		if f.IsBound {
 			key = f.Name + "|" + c.canonicalType(params[0].Type)
 			params = params[1:]
 		}
@@ -184,7 +207,7 @@ func (c *checker) schemaNames(s *Schema) {
 
 // canonicalType spells a type reference with namespaces instead of aliases.
 func (c *checker) canonicalType(name string) string {
-	if t, ok := c.m.ResolveType(name); ok {
+	if t, ok := c.r.resolveType(name); ok {
 		return t.String()
 	}
 	return name
@@ -197,12 +220,16 @@ func (c *checker) resolve(name, noun, what string, pos diag.Pos, kinds ...TypeKi
 	if name == "" {
 		return TypeRef{}, false
 	}
-	t, ok := c.m.ResolveType(name)
+	t, ok := c.r.resolveType(name)
 	if ok {
 		return t, true
 	}
 	msg := fmt.Sprintf("unknown %s %s of %s", noun, name, what)
-	if s := diag.Nearest(ElementType(name), c.typeNames(kinds...)); s != "" {
+	s := c.nearest(ElementType(name), func() []string { return c.typeNames(kinds...) })
+	if ElementType(name) == "Edm.DateTime" {
+		s = "Edm.DateTimeOffset" // OData v2's type, the usual slip
+	}
+	if s != "" {
 		if IsCollection(name) {
 			s = CollectionOf(s)
 		}
@@ -215,6 +242,10 @@ func (c *checker) resolve(name, noun, what string, pos diag.Pos, kinds ...TypeKi
 // typeNames lists the qualified names of the types of the given kinds (all
 // kinds when none is given), for suggestions.
 func (c *checker) typeNames(kinds ...TypeKind) []string {
+	key := fmt.Sprint(kinds)
+	if out, ok := c.typeLists[key]; ok {
+		return out
+	}
 	want := func(k TypeKind) bool { return len(kinds) == 0 || slices.Contains(kinds, k) }
 	var out []string
 	if want(KindPrimitive) {
@@ -242,6 +273,7 @@ func (c *checker) typeNames(kinds ...TypeKind) []string {
 			add(KindTypeDefinition, x.Name)
 		}
 	}
+	c.typeLists[key] = out
 	return out
 }
 
@@ -257,56 +289,39 @@ type structured struct {
 	props []*Property
 	navs  []*NavigationProperty
 	pos   diag.Pos
-	// allProps and allNavs include inherited members.
-	allProps []*Property
-	allNavs  []*NavigationProperty
+	// allProps and allNavs include inherited members, by name: the first
+	// declaration of a name, counting from the root base type, wins.
+	allProps map[string]*Property
+	allNavs  map[string]*NavigationProperty
+	// propOrder lists the names of allProps in declaration order.
+	propOrder []string
 	// inherited names the members declared by base types.
 	inherited map[string]bool
 }
 
-func (c *checker) asStructured(t TypeRef) (structured, bool) {
-	switch {
-	case t.Entity != nil:
-		return c.entityStructured(t.Entity), true
-	case t.Complex != nil:
-		return c.complexStructured(t.Complex), true
-	}
-	return structured{}, false
-}
-
-func (c *checker) entityStructured(et *EntityType) structured {
-	st := structured{
-		kind: "entity type", et: et, name: et.Name, base: et.BaseType,
-		props: et.Properties, navs: et.NavigationProperties, pos: et.Pos,
-		allProps: c.m.AllProperties(et), allNavs: c.m.AllNavigationProperties(et),
+func newStructured(kind string, props [][]*Property, navs [][]*NavigationProperty) *structured {
+	st := &structured{
+		kind:      kind,
+		allProps:  map[string]*Property{},
+		allNavs:   map[string]*NavigationProperty{},
 		inherited: map[string]bool{},
 	}
-	for _, base := range c.m.entityChain(et)[1:] {
-		for _, p := range base.Properties {
-			st.inherited[p.Name] = true
-		}
-		for _, n := range base.NavigationProperties {
-			st.inherited[n.Name] = true
-		}
-	}
-	return st
-}
-
-func (c *checker) complexStructured(ct *ComplexType) structured {
-	st := structured{
-		kind: "complex type", ct: ct, name: ct.Name, base: ct.BaseType,
-		props: ct.Properties, navs: ct.NavigationProperties, pos: ct.Pos,
-	}
-	st.inherited = map[string]bool{}
-	chain := c.m.complexChain(ct)
-	for i := len(chain) - 1; i >= 0; i-- {
-		st.allProps = append(st.allProps, chain[i].Properties...)
-		st.allNavs = append(st.allNavs, chain[i].NavigationProperties...)
-		if i > 0 {
-			for _, p := range chain[i].Properties {
+	// props and navs run from the type itself to its root base type.
+	for i := len(props) - 1; i >= 0; i-- {
+		for _, p := range props[i] {
+			if _, ok := st.allProps[p.Name]; !ok {
+				st.allProps[p.Name] = p
+				st.propOrder = append(st.propOrder, p.Name)
+			}
+			if i > 0 {
 				st.inherited[p.Name] = true
 			}
-			for _, n := range chain[i].NavigationProperties {
+		}
+		for _, n := range navs[i] {
+			if _, ok := st.allNavs[n.Name]; !ok {
+				st.allNavs[n.Name] = n
+			}
+			if i > 0 {
 				st.inherited[n.Name] = true
 			}
 		}
@@ -314,39 +329,72 @@ func (c *checker) complexStructured(ct *ComplexType) structured {
 	return st
 }
 
-func (st structured) prop(name string) *Property {
-	for _, p := range st.allProps {
-		if p.Name == name {
-			return p
-		}
+func (c *checker) asStructured(t TypeRef) (*structured, bool) {
+	switch {
+	case t.Entity != nil:
+		return c.entityStructured(t.Entity), true
+	case t.Complex != nil:
+		return c.complexStructured(t.Complex), true
 	}
-	return nil
+	return nil, false
 }
 
-func (st structured) nav(name string) *NavigationProperty {
-	for _, n := range st.allNavs {
-		if n.Name == name {
-			return n
-		}
+func (c *checker) entityStructured(et *EntityType) *structured {
+	if st, ok := c.entities[et]; ok {
+		return st
 	}
-	return nil
+	var props [][]*Property
+	var navs [][]*NavigationProperty
+	for _, t := range c.r.entityChain(et) {
+		props = append(props, t.Properties)
+		navs = append(navs, t.NavigationProperties)
+	}
+	st := newStructured("entity type", props, navs)
+	st.et, st.name, st.base, st.pos = et, et.Name, et.BaseType, et.Pos
+	st.props, st.navs = et.Properties, et.NavigationProperties
+	c.entities[et] = st
+	return st
 }
 
-func (st structured) propNames() []string {
+func (c *checker) complexStructured(ct *ComplexType) *structured {
+	if st, ok := c.complexes[ct]; ok {
+		return st
+	}
+	var props [][]*Property
+	var navs [][]*NavigationProperty
+	for _, t := range c.r.complexChain(ct) {
+		props = append(props, t.Properties)
+		navs = append(navs, t.NavigationProperties)
+	}
+	st := newStructured("complex type", props, navs)
+	st.ct, st.name, st.base, st.pos = ct, ct.Name, ct.BaseType, ct.Pos
+	st.props, st.navs = ct.Properties, ct.NavigationProperties
+	c.complexes[ct] = st
+	return st
+}
+
+func (st *structured) prop(name string) *Property { return st.allProps[name] }
+
+func (st *structured) nav(name string) *NavigationProperty { return st.allNavs[name] }
+
+func (st *structured) propNames() []string { return st.propOrder }
+
+func (st *structured) navNames() []string {
 	var out []string
-	for _, p := range st.allProps {
-		out = append(out, p.Name)
+	for name := range st.allNavs {
+		out = append(out, name)
 	}
+	slices.Sort(out)
 	return out
 }
 
 // propertyPath follows a path of structural properties through complex
 // properties (type casts allowed) and returns the last one.
-func (c *checker) propertyPath(st structured, path string) *Property {
+func (c *checker) propertyPath(st *structured, path string) *Property {
 	segs := strings.Split(path, "/")
 	for i, seg := range segs {
 		if strings.Contains(seg, ".") {
-			t, ok := c.m.ResolveType(seg)
+			t, ok := c.r.resolveType(seg)
 			if !ok || t.Collection {
 				return nil
 			}
@@ -362,7 +410,7 @@ func (c *checker) propertyPath(st structured, path string) *Property {
 		if i == len(segs)-1 {
 			return p
 		}
-		t, ok := c.m.ResolveType(p.Type)
+		t, ok := c.r.resolveType(p.Type)
 		if !ok || t.Collection || t.Complex == nil {
 			return nil
 		}
@@ -384,7 +432,7 @@ func (c *checker) complexType(ct *ComplexType) {
 	c.members(st)
 }
 
-func (c *checker) baseType(st structured, kind TypeKind) {
+func (c *checker) baseType(st *structured, kind TypeKind) {
 	if st.base == "" {
 		return
 	}
@@ -397,15 +445,30 @@ func (c *checker) baseType(st structured, kind TypeKind) {
 		return
 	}
 	// A cycle shows as a base chain that comes back to the type itself.
-	if (st.et != nil && slices.Contains(c.m.entityChain(t.Entity), st.et)) ||
-		(st.ct != nil && slices.Contains(c.m.complexChain(t.Complex), st.ct)) {
-		c.d.Errorf(st.pos, "%s %s inherits from itself", st.kind, st.name)
+	var length int
+	if st.et != nil {
+		chain := c.r.entityChain(t.Entity)
+		if slices.Contains(chain, st.et) {
+			c.d.Errorf(st.pos, "%s %s inherits from itself", st.kind, st.name)
+			return
+		}
+		length = len(chain)
+	} else {
+		chain := c.r.complexChain(t.Complex)
+		if slices.Contains(chain, st.ct) {
+			c.d.Errorf(st.pos, "%s %s inherits from itself", st.kind, st.name)
+			return
+		}
+		length = len(chain)
+	}
+	if length > maxInheritance {
+		c.d.Errorf(st.pos, "%s %s has more than %d levels of base types", st.kind, st.name, maxInheritance)
 	}
 }
 
 // members checks the properties and navigation properties a structured
 // type declares.
-func (c *checker) members(st structured) {
+func (c *checker) members(st *structured) {
 	type member struct {
 		name string
 		pos  diag.Pos
@@ -440,7 +503,7 @@ func (c *checker) members(st structured) {
 	}
 }
 
-func (c *checker) navigationProperty(st structured, n *NavigationProperty) {
+func (c *checker) navigationProperty(st *structured, n *NavigationProperty) {
 	t, ok := c.resolve(n.Type, "type", "navigation property "+n.Name, n.Pos, KindEntity)
 	if !ok {
 		return
@@ -462,11 +525,11 @@ func (c *checker) navigationProperty(st structured, n *NavigationProperty) {
 	for _, rc := range n.ReferentialConstraints {
 		dep := c.propertyPath(st, rc.Property)
 		if rc.Property != "" && dep == nil {
-			c.d.Errorf(rc.Pos, "referential constraint property %s is not a property of %s %s%s", rc.Property, st.kind, st.name, suggest(rc.Property, st.propNames()))
+			c.d.Errorf(rc.Pos, "referential constraint property %s is not a property of %s %s%s", rc.Property, st.kind, st.name, c.suggest(rc.Property, func() []string { return st.propNames() }))
 		}
 		prin := c.propertyPath(target, rc.ReferencedProperty)
 		if rc.ReferencedProperty != "" && prin == nil {
-			c.d.Errorf(rc.Pos, "referenced property %s is not a property of %s%s", rc.ReferencedProperty, t.Name, suggest(rc.ReferencedProperty, target.propNames()))
+			c.d.Errorf(rc.Pos, "referenced property %s is not a property of %s%s", rc.ReferencedProperty, t.Name, c.suggest(rc.ReferencedProperty, func() []string { return target.propNames() }))
 		}
 		if dep != nil && prin != nil && c.canonicalType(dep.Type) != c.canonicalType(prin.Type) {
 			c.d.Errorf(rc.Pos, "referential constraint property %s has type %s, but %s has type %s", rc.Property, dep.Type, rc.ReferencedProperty, prin.Type)
@@ -474,24 +537,33 @@ func (c *checker) navigationProperty(st structured, n *NavigationProperty) {
 	}
 }
 
+// nearest is diag.Nearest for the first maxSuggestions diagnostics; later
+// ones go without, so that hostile input cannot make checking quadratic.
+func (c *checker) nearest(name string, candidates func() []string) string {
+	if len(*c.d) >= maxSuggestions {
+		return ""
+	}
+	return diag.Nearest(name, candidates())
+}
+
 // suggest renders "; did you mean X?" when a candidate is close to name.
-func suggest(name string, candidates []string) string {
-	if s := diag.Nearest(name, candidates); s != "" {
+func (c *checker) suggest(name string, candidates func() []string) string {
+	if s := c.nearest(name, candidates); s != "" {
 		return "; did you mean " + s + "?"
 	}
 	return ""
 }
 
-func (c *checker) key(et *EntityType, st structured) {
+func (c *checker) key(et *EntityType, st *structured) {
 	var inheritedFrom *EntityType
-	for _, base := range c.m.entityChain(et)[1:] {
+	for _, base := range c.r.entityChain(et)[1:] {
 		if base.Key != nil {
 			inheritedFrom = base
 			break
 		}
 	}
 	if et.Key == nil {
-		chain := c.m.entityChain(et)
+		chain := c.r.entityChain(et)
 		// A base type that does not resolve, or a cycle, was reported
 		// already and may be what would have supplied the key.
 		broken := chain[len(chain)-1].BaseType != ""
@@ -522,13 +594,13 @@ func (c *checker) key(et *EntityType, st structured) {
 		}
 		p := c.propertyPath(st, ref.Name)
 		if p == nil {
-			c.d.Errorf(ref.Pos, "key property %s is not a property of entity type %s%s", ref.Name, et.Name, suggest(ref.Name, st.propNames()))
+			c.d.Errorf(ref.Pos, "key property %s is not a property of entity type %s%s", ref.Name, et.Name, c.suggest(ref.Name, func() []string { return st.propNames() }))
 			continue
 		}
 		if p.IsNullable() {
 			c.d.Errorf(ref.Pos, "key property %s of entity type %s must have Nullable=\"false\"", ref.Name, et.Name)
 		}
-		t, ok := c.m.ResolveType(p.Type)
+		t, ok := c.r.resolveType(p.Type)
 		if !ok {
 			continue // reported on the property
 		}
@@ -616,12 +688,23 @@ func (c *checker) term(t *Term) {
 		return
 	}
 	ns, _, _ := splitQualified(t.BaseTerm)
-	if c.m.Term(t.BaseTerm) == nil && !c.m.included(ns) {
+	if c.r.term(t.BaseTerm) == nil && !c.r.included(ns) {
 		c.d.Errorf(t.Pos, "unknown base term %s of term %s", t.BaseTerm, t.Name)
 	}
 }
 
 func (c *checker) container(ec *EntityContainer) {
+	c.setTypes = map[string]string{}
+	for _, es := range ec.EntitySets {
+		if _, ok := c.setTypes[es.Name]; !ok {
+			c.setTypes[es.Name] = es.EntityType
+		}
+	}
+	for _, sg := range ec.Singletons {
+		if _, ok := c.setTypes[sg.Name]; !ok {
+			c.setTypes[sg.Name] = sg.Type
+		}
+	}
 	seen := map[string]bool{}
 	dup := func(name string, pos diag.Pos) {
 		if name != "" && seen[name] {
@@ -655,9 +738,9 @@ func (c *checker) container(ec *EntityContainer) {
 		ns, _, _ := splitQualified(ai.Action)
 		actions := c.m.Actions(ai.Action)
 		switch {
-		case len(actions) == 0 && strings.Contains(ai.Action, ".") && c.m.included(ns):
+		case len(actions) == 0 && strings.Contains(ai.Action, ".") && c.r.included(ns):
 		case len(actions) == 0:
-			c.d.Errorf(ai.Pos, "action import %s names unknown action %s%s", ai.Name, ai.Action, suggest(ai.Action, c.operationNames(true)))
+			c.d.Errorf(ai.Pos, "action import %s names unknown action %s%s", ai.Name, ai.Action, c.suggest(ai.Action, func() []string { return c.operationNames(true) }))
 		case !slices.ContainsFunc(actions, func(a *Action) bool { return !a.IsBound }):
 			c.d.Errorf(ai.Pos, "action import %s names bound action %s; only unbound actions can be imported", ai.Name, ai.Action)
 		}
@@ -671,9 +754,9 @@ func (c *checker) container(ec *EntityContainer) {
 		ns, _, _ := splitQualified(fi.Function)
 		fns := c.m.Functions(fi.Function)
 		switch {
-		case len(fns) == 0 && strings.Contains(fi.Function, ".") && c.m.included(ns):
+		case len(fns) == 0 && strings.Contains(fi.Function, ".") && c.r.included(ns):
 		case len(fns) == 0:
-			c.d.Errorf(fi.Pos, "function import %s names unknown function %s%s", fi.Name, fi.Function, suggest(fi.Function, c.operationNames(false)))
+			c.d.Errorf(fi.Pos, "function import %s names unknown function %s%s", fi.Name, fi.Function, c.suggest(fi.Function, func() []string { return c.operationNames(false) }))
 		case !slices.ContainsFunc(fns, func(f *Function) bool { return !f.IsBound }):
 			c.d.Errorf(fi.Pos, "function import %s names bound function %s; only unbound functions can be imported", fi.Name, fi.Function)
 		}
@@ -724,27 +807,17 @@ func (c *checker) target(ec *EntityContainer, target string) (*EntityType, bool)
 	segs := strings.Split(target, "/")
 	if strings.Contains(segs[0], ".") {
 		ns, name, _ := splitQualified(segs[0])
-		s := c.m.Schema(ns)
+		s := c.r.schema(ns)
 		if s == nil || s.EntityContainer != ec || name != ec.Name || len(segs) < 2 {
 			return nil, false
 		}
 		segs = segs[1:]
 	}
-	var typ string
-	for _, es := range ec.EntitySets {
-		if es.Name == segs[0] {
-			typ = es.EntityType
-		}
-	}
-	for _, sg := range ec.Singletons {
-		if sg.Name == segs[0] {
-			typ = sg.Type
-		}
-	}
-	if typ == "" {
+	typ, found := c.setTypes[segs[0]]
+	if !found {
 		return nil, false
 	}
-	t, _ := c.m.ResolveType(typ)
+	t, _ := c.r.resolveType(typ)
 	et := t.Entity
 	for _, seg := range segs[1:] {
 		if et == nil {
@@ -752,7 +825,7 @@ func (c *checker) target(ec *EntityContainer, target string) (*EntityType, bool)
 		}
 		st := c.entityStructured(et)
 		if strings.Contains(seg, ".") {
-			if et = c.m.EntityType(seg); et == nil {
+			if et = c.r.entityType(seg); et == nil {
 				return nil, false
 			}
 			continue
@@ -761,7 +834,7 @@ func (c *checker) target(ec *EntityContainer, target string) (*EntityType, bool)
 		if n == nil {
 			return nil, false
 		}
-		nt, _ := c.m.ResolveType(n.Type)
+		nt, _ := c.r.resolveType(n.Type)
 		et = nt.Entity
 	}
 	return et, true
@@ -776,7 +849,7 @@ func (c *checker) navPath(et *EntityType, path string) *NavigationProperty {
 	for i, seg := range segs {
 		last := i == len(segs)-1
 		if strings.Contains(seg, ".") {
-			t, ok := c.m.ResolveType(seg)
+			t, ok := c.r.resolveType(seg)
 			if !ok || t.Collection || last {
 				return nil
 			}
@@ -789,7 +862,7 @@ func (c *checker) navPath(et *EntityType, path string) *NavigationProperty {
 			if last {
 				return n
 			}
-			t, _ := c.m.ResolveType(n.Type)
+			t, _ := c.r.resolveType(n.Type)
 			if !n.ContainsTarget || t.Entity == nil {
 				return nil
 			}
@@ -800,7 +873,7 @@ func (c *checker) navPath(et *EntityType, path string) *NavigationProperty {
 		if p == nil || last {
 			return nil
 		}
-		t, ok := c.m.ResolveType(p.Type)
+		t, ok := c.r.resolveType(p.Type)
 		if !ok || t.Complex == nil {
 			return nil
 		}
@@ -820,11 +893,8 @@ func (c *checker) bindings(ec *EntityContainer, what string, t TypeRef, ok bool,
 		if ok && t.Entity != nil && b.Path != "" {
 			nav = c.navPath(t.Entity, b.Path)
 			if nav == nil {
-				var names []string
-				for _, n := range c.m.AllNavigationProperties(t.Entity) {
-					names = append(names, n.Name)
-				}
-				c.d.Errorf(b.Pos, "navigation property binding path %s of %s is not a navigation property of %s%s", b.Path, what, t.Name, suggest(b.Path, names))
+				st := c.entityStructured(t.Entity)
+				c.d.Errorf(b.Pos, "navigation property binding path %s of %s is not a navigation property of %s%s", b.Path, what, t.Name, c.suggest(b.Path, st.navNames))
 			}
 		}
 		if b.Target == "" {
@@ -832,13 +902,13 @@ func (c *checker) bindings(ec *EntityContainer, what string, t TypeRef, ok bool,
 		}
 		targetType, found := c.target(ec, b.Target)
 		if !found {
-			c.d.Errorf(b.Pos, "navigation property binding target %s of %s is not an entity set or singleton of %s%s", b.Target, what, ec.Name, suggest(b.Target, c.setNames(ec)))
+			c.d.Errorf(b.Pos, "navigation property binding target %s of %s is not an entity set or singleton of %s%s", b.Target, what, ec.Name, c.suggest(b.Target, func() []string { return c.setNames(ec) }))
 			continue
 		}
 		if nav == nil || targetType == nil {
 			continue
 		}
-		nt, _ := c.m.ResolveType(nav.Type)
+		nt, _ := c.r.resolveType(nav.Type)
 		if nt.Entity != nil && !c.related(nt.Entity, targetType) {
 			c.d.Errorf(b.Pos, "navigation property binding %s targets %s of type %s, but the navigation property has type %s", b.Path, b.Target, c.m.QualifiedName(targetType), nt.Name)
 		}
@@ -847,7 +917,7 @@ func (c *checker) bindings(ec *EntityContainer, what string, t TypeRef, ok bool,
 
 // related reports whether one of a and b derives from (or is) the other.
 func (c *checker) related(a, b *EntityType) bool {
-	return slices.Contains(c.m.entityChain(a), b) || slices.Contains(c.m.entityChain(b), a)
+	return slices.Contains(c.r.entityChain(a), b) || slices.Contains(c.r.entityChain(b), a)
 }
 
 // annotationList checks that a model element is not annotated twice with
@@ -858,7 +928,7 @@ func (c *checker) annotationList(anns []*Annotation) {
 		if a.Term == "" {
 			continue
 		}
-		key := c.m.CanonicalName(a.Term) + "#" + a.Qualifier
+		key := c.r.canonicalName(a.Term) + "#" + a.Qualifier
 		if seen[key] {
 			name := a.Term
 			if a.Qualifier != "" {

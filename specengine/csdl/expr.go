@@ -72,9 +72,6 @@ type exprShape struct {
 	annotations bool
 }
 
-// facetAttrs are the facet attributes of Cast and IsOf.
-var facetAttrs = []string{"MaxLength", "Precision", "Scale", "SRID", "Unicode"}
-
 var (
 	leafShape   = exprShape{leaf: true, inline: true}
 	unaryShape  = exprShape{minOps: 1, maxOps: 1, annotations: true}

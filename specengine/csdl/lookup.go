@@ -1,7 +1,5 @@
 package csdl
 
-import "strings"
-
 // TypeKind classifies what a type reference resolves to.
 type TypeKind int
 
@@ -129,38 +127,7 @@ func (m *Model) Namespace() string {
 
 // Schema returns the schema with the given namespace or alias.
 func (m *Model) Schema(namespaceOrAlias string) *Schema {
-	if namespaceOrAlias == "" {
-		return nil
-	}
-	for _, s := range m.Schemas {
-		if s.Namespace == namespaceOrAlias || s.Alias == namespaceOrAlias {
-			return s
-		}
-	}
-	return nil
-}
-
-// included reports whether ns is a namespace or alias included from a
-// referenced document.
-func (m *Model) included(ns string) bool {
-	for _, r := range m.References {
-		for _, inc := range r.Includes {
-			if inc.Namespace == ns || (inc.Alias != "" && inc.Alias == ns) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// split resolves the namespace part of a qualified name. An unqualified name
-// is looked up in the main schema.
-func (m *Model) split(name string) (*Schema, string) {
-	ns, simple, ok := splitQualified(name)
-	if !ok {
-		return m.MainSchema(), name
-	}
-	return m.Schema(ns), simple
+	return scanner(m).schema(namespaceOrAlias)
 }
 
 // ResolveType resolves a type reference: Collection(T) or T, where T is a
@@ -168,130 +135,42 @@ func (m *Model) split(name string) (*Schema, string) {
 // schema's namespace or alias. Types of namespaces included from referenced
 // documents resolve with KindExternal. ok is false when nothing matches.
 func (m *Model) ResolveType(name string) (TypeRef, bool) {
-	elem, coll := collectionElem(name)
-	if !coll {
-		elem = name
-	}
-	t := TypeRef{Name: elem, Collection: coll}
-	if _, ok := collectionElem(elem); ok {
-		return t, false
-	}
-	if rest, ok := strings.CutPrefix(elem, "Edm."); ok {
-		switch {
-		case contains(primitiveTypes, rest):
-			t.Kind = KindPrimitive
-		case contains(abstractTypes, rest):
-			t.Kind = KindAbstract
-		default:
-			return t, false
-		}
-		return t, true
-	}
-	ns, simple, ok := splitQualified(elem)
-	if !ok {
-		return t, false
-	}
-	s := m.Schema(ns)
-	if s == nil {
-		if m.included(ns) {
-			t.Kind = KindExternal
-			return t, true
-		}
-		return t, false
-	}
-	t.Schema = s
-	t.Name = s.Namespace + "." + simple
-	for _, x := range s.EntityTypes {
-		if x.Name == simple {
-			t.Kind, t.Entity = KindEntity, x
-			return t, true
-		}
-	}
-	for _, x := range s.ComplexTypes {
-		if x.Name == simple {
-			t.Kind, t.Complex = KindComplex, x
-			return t, true
-		}
-	}
-	for _, x := range s.EnumTypes {
-		if x.Name == simple {
-			t.Kind, t.Enum = KindEnum, x
-			return t, true
-		}
-	}
-	for _, x := range s.TypeDefinitions {
-		if x.Name == simple {
-			t.Kind, t.TypeDefinition = KindTypeDefinition, x
-			return t, true
-		}
-	}
-	t.Schema, t.Name = nil, elem
-	return t, false
+	return scanner(m).resolveType(name)
 }
 
 // EntityType returns the entity type with the given name, qualified by
 // namespace or alias; an unqualified name is looked up in the main schema.
 // It returns nil when there is none.
 func (m *Model) EntityType(name string) *EntityType {
-	s, simple := m.split(name)
-	if s == nil {
-		return nil
-	}
-	for _, et := range s.EntityTypes {
-		if et.Name == simple {
-			return et
-		}
-	}
-	return nil
+	return scanner(m).entityType(name)
 }
 
 // ComplexType returns the complex type with the given name, resolved like
 // EntityType.
 func (m *Model) ComplexType(name string) *ComplexType {
-	s, simple := m.split(name)
+	r := scanner(m)
+	s, simple := r.split(name)
 	if s == nil {
 		return nil
 	}
-	for _, ct := range s.ComplexTypes {
-		if ct.Name == simple {
-			return ct
-		}
-	}
-	return nil
+	return r.findType(s, simple).Complex
 }
 
 // EnumType returns the enumeration type with the given name, resolved like
 // EntityType.
 func (m *Model) EnumType(name string) *EnumType {
-	s, simple := m.split(name)
+	r := scanner(m)
+	s, simple := r.split(name)
 	if s == nil {
 		return nil
 	}
-	for _, e := range s.EnumTypes {
-		if e.Name == simple {
-			return e
-		}
-	}
-	return nil
+	return r.findType(s, simple).Enum
 }
 
 // Term returns the term with the given qualified name. Terms whose own name
 // contains dots (StateMachine.States) are found too.
 func (m *Model) Term(name string) *Term {
-	for _, s := range m.Schemas {
-		for _, prefix := range []string{s.Namespace, s.Alias} {
-			rest, ok := strings.CutPrefix(name, prefix+".")
-			if prefix == "" || !ok {
-				continue
-			}
-			for _, t := range s.Terms {
-				if t.Name == rest {
-					return t
-				}
-			}
-		}
-	}
-	return nil
+	return scanner(m).term(name)
 }
 
 // QualifiedName returns Namespace.Name of an entity type of the model, or
@@ -387,7 +266,7 @@ type BoundFunction struct {
 func (m *Model) BoundActions(entityType string) []BoundAction {
 	var out []BoundAction
 	seen := map[string]bool{}
-	for _, et := range m.entityChain(m.EntityType(entityType)) {
+	for _, et := range scanner(m).entityChain(m.EntityType(entityType)) {
 		for _, s := range m.Schemas {
 			for _, a := range s.Actions {
 				if coll, ok := m.bindsTo(a.IsBound, a.Parameters, et); ok {
@@ -407,7 +286,7 @@ func (m *Model) BoundActions(entityType string) []BoundAction {
 // way BoundActions does for actions. Overloads are all returned.
 func (m *Model) BoundFunctions(entityType string) []BoundFunction {
 	var out []BoundFunction
-	for _, et := range m.entityChain(m.EntityType(entityType)) {
+	for _, et := range scanner(m).entityChain(m.EntityType(entityType)) {
 		for _, s := range m.Schemas {
 			for _, f := range s.Functions {
 				if coll, ok := m.bindsTo(f.IsBound, f.Parameters, et); ok {
@@ -440,7 +319,7 @@ func (m *Model) bindsTo(bound bool, params []*Parameter, et *EntityType) (collec
 // Actions returns the actions (overloads included) with the given name,
 // resolved like EntityType.
 func (m *Model) Actions(name string) []*Action {
-	s, simple := m.split(name)
+	s, simple := scanner(m).split(name)
 	if s == nil {
 		return nil
 	}
@@ -456,7 +335,7 @@ func (m *Model) Actions(name string) []*Action {
 // Functions returns the functions (overloads included) with the given name,
 // resolved like EntityType.
 func (m *Model) Functions(name string) []*Function {
-	s, simple := m.split(name)
+	s, simple := scanner(m).split(name)
 	if s == nil {
 		return nil
 	}
@@ -471,57 +350,12 @@ func (m *Model) Functions(name string) []*Function {
 
 // BaseType returns the entity type et derives from, or nil.
 func (m *Model) BaseType(et *EntityType) *EntityType {
-	if et == nil || et.BaseType == "" {
-		return nil
-	}
-	t, ok := m.ResolveType(et.BaseType)
-	if !ok || t.Collection {
-		return nil
-	}
-	return t.Entity
-}
-
-// entityChain returns et followed by its base types, stopping at a cycle or
-// at a base that does not resolve.
-func (m *Model) entityChain(et *EntityType) []*EntityType {
-	var out []*EntityType
-	for et != nil {
-		for _, seen := range out {
-			if seen == et {
-				return out
-			}
-		}
-		out = append(out, et)
-		et = m.BaseType(et)
-	}
-	return out
-}
-
-// complexChain is entityChain for complex types.
-func (m *Model) complexChain(ct *ComplexType) []*ComplexType {
-	var out []*ComplexType
-	for ct != nil {
-		for _, seen := range out {
-			if seen == ct {
-				return out
-			}
-		}
-		out = append(out, ct)
-		if ct.BaseType == "" {
-			break
-		}
-		t, ok := m.ResolveType(ct.BaseType)
-		if !ok || t.Collection {
-			break
-		}
-		ct = t.Complex
-	}
-	return out
+	return scanner(m).baseType(et)
 }
 
 // KeyOf returns the key of et, declared on it or inherited from a base type.
 func (m *Model) KeyOf(et *EntityType) []*PropertyRef {
-	for _, t := range m.entityChain(et) {
+	for _, t := range scanner(m).entityChain(et) {
 		if t.Key != nil {
 			return t.Key
 		}
@@ -532,23 +366,13 @@ func (m *Model) KeyOf(et *EntityType) []*PropertyRef {
 // AllProperties returns the structural properties of et, inherited ones
 // first.
 func (m *Model) AllProperties(et *EntityType) []*Property {
-	chain := m.entityChain(et)
-	var out []*Property
-	for i := len(chain) - 1; i >= 0; i-- {
-		out = append(out, chain[i].Properties...)
-	}
-	return out
+	return scanner(m).allProperties(et)
 }
 
 // AllNavigationProperties returns the navigation properties of et,
 // inherited ones first.
 func (m *Model) AllNavigationProperties(et *EntityType) []*NavigationProperty {
-	chain := m.entityChain(et)
-	var out []*NavigationProperty
-	for i := len(chain) - 1; i >= 0; i-- {
-		out = append(out, chain[i].NavigationProperties...)
-	}
-	return out
+	return scanner(m).allNavigationProperties(et)
 }
 
 // Property returns the structural property of et (or of a base type) with
@@ -576,23 +400,7 @@ func (m *Model) NavigationProperty(et *EntityType, name string) *NavigationPrope
 // CanonicalName replaces a schema or include alias at the start of a
 // qualified name by the namespace it stands for.
 func (m *Model) CanonicalName(name string) string {
-	alias, rest, ok := strings.Cut(name, ".")
-	if !ok {
-		return name
-	}
-	for _, s := range m.Schemas {
-		if s.Alias == alias {
-			return s.Namespace + "." + rest
-		}
-	}
-	for _, r := range m.References {
-		for _, inc := range r.Includes {
-			if inc.Alias == alias {
-				return inc.Namespace + "." + rest
-			}
-		}
-	}
-	return name
+	return scanner(m).canonicalName(name)
 }
 
 // FindAnnotation returns the annotation in anns applying term (qualified by

@@ -139,13 +139,6 @@ func IsPrimitive(name string) bool {
 	return ok && contains(primitiveTypes, rest)
 }
 
-// isEdmType reports whether name is any type of the Edm namespace, concrete
-// or abstract.
-func isEdmType(name string) bool {
-	rest, ok := strings.CutPrefix(name, "Edm.")
-	return ok && (contains(primitiveTypes, rest) || contains(abstractTypes, rest))
-}
-
 func edmNames(list []string) []string {
 	out := make([]string, len(list))
 	for i, n := range list {

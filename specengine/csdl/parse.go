@@ -15,6 +15,9 @@ import (
 // name, ...), as one *diag.Error; the model is returned only when there is
 // none.
 //
+// Annotation terms and the targets of Annotations elements are not
+// resolved: they usually name vocabularies the document only references.
+//
 // Guarding the input size is the caller's job; nesting depth is bounded
 // here.
 func Parse(filename string, data []byte) (*Model, error) {

@@ -63,3 +63,15 @@ func TestParseValid(t *testing.T) {
 		})
 	}
 }
+
+func TestParseByteOrderMark(t *testing.T) {
+	t.Parallel()
+	doc := "\uFEFF" + header + `<ComplexType Name="C"/>` + footer
+	if _, err := csdl.Parse("bom.xml", []byte(doc)); err != nil {
+		t.Fatalf("a leading byte order mark was rejected: %v", err)
+	}
+	doc = header + "\uFEFF" + footer
+	if _, err := csdl.Parse("bom.xml", []byte(doc)); err == nil {
+		t.Fatalf("a byte order mark inside the document was accepted")
+	}
+}

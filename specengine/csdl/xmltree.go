@@ -116,9 +116,14 @@ func readTree(lines *lineIndex, data []byte, diags *diag.List) *node {
 			}
 			stack = append(stack, n)
 		case xml.EndElement:
-			stack = stack[:len(stack)-1]
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
 		case xml.CharData:
 			if len(stack) == 0 {
+				if start == 0 {
+					t = bytes.TrimPrefix(t, []byte("\uFEFF")) // a byte order mark
+				}
 				if len(bytes.TrimSpace(t)) > 0 {
 					diags.Errorf(lines.pos(start+blankPrefix(t)), "invalid XML: text outside the root element")
 					return nil
