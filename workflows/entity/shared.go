@@ -79,7 +79,10 @@ type Start struct {
 	Body   map[string]any `json:"body,omitempty"`
 	// Creator is the principal that created the entity.
 	Creator string `json:"creator,omitempty"`
-	Carry   *Carry `json:"carry,omitempty"`
+	// IdempotencyKey of the create request: a repeated create with the same
+	// key returns the entity instead of a conflict.
+	IdempotencyKey string `json:"idempotency_key,omitempty"`
+	Carry          *Carry `json:"carry,omitempty"`
 }
 
 // Carry is what a continued run inherits.
@@ -132,6 +135,8 @@ type Entity struct {
 	Status  string         `json:"status"`
 	Fields  map[string]any `json:"fields"`
 	Creator string         `json:"creator,omitempty"`
+	// CreateKey is the idempotency key of the create request.
+	CreateKey string `json:"create_key,omitempty"`
 }
 
 // Commit is what the after-commit hook receives: one committed transition.

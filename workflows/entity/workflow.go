@@ -38,6 +38,7 @@ type run struct {
 	table   *specengine.Table
 	state   specengine.State
 	creator string
+	key     string
 	recent  []Done
 	seen    []string
 	timers  []Timer
@@ -49,7 +50,7 @@ type run struct {
 
 // Entity is the workflow function.
 func (w *Workflows) Entity(ctx workflow.Context, in Start) error {
-	e := &run{w: w, opts: w.Opts.withDefaults(), ref: in.Ref, entity: in.Entity, spec: in.Spec, creator: in.Creator}
+	e := &run{w: w, opts: w.Opts.withDefaults(), ref: in.Ref, entity: in.Entity, spec: in.Spec, creator: in.Creator, key: in.IdempotencyKey}
 	t := e.tableFor(in.Spec)
 	e.table = t
 	e.mu = workflow.NewMutex(ctx)
@@ -106,7 +107,7 @@ func (w *Workflows) Entity(ctx workflow.Context, in Start) error {
 		e.handleSignal(ctx, req)
 	}
 	return workflow.NewContinueAsNewError(ctx, WorkflowName, Start{
-		Ref: e.ref, Entity: e.entity, Spec: e.spec, Creator: e.creator,
+		Ref: e.ref, Entity: e.entity, Spec: e.spec, Creator: e.creator, IdempotencyKey: e.key,
 		Carry: &Carry{State: e.state, Recent: e.recent, Seen: e.seen, Timers: e.pendingTimers(), Runs: e.runs},
 	})
 }
@@ -125,7 +126,7 @@ func (e *run) tableFor(version string) *specengine.Table {
 func (e *run) view() Entity {
 	return Entity{
 		Ref: e.ref, Entity: e.entity, Spec: e.spec, Version: e.state.Version,
-		Status: e.table.States[e.state.Status], Fields: e.table.Fields(&e.state), Creator: e.creator,
+		Status: e.table.States[e.state.Status], Fields: e.table.Fields(&e.state), Creator: e.creator, CreateKey: e.key,
 	}
 }
 

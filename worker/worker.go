@@ -1,0 +1,84 @@
+package worker
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/temperhq/temper/workflows/entity"
+)
+
+// DefaultTaskQueue is the task queue entity workflows run on.
+const DefaultTaskQueue = "temper-entities"
+
+// Options configure a worker; zero values take defaults.
+type Options struct {
+	TaskQueue string
+	// MaxConcurrentWorkflowTasks and MaxConcurrentActivities bound the
+	// worker's slots (0: the SDK's defaults).
+	MaxConcurrentWorkflowTasks int
+	MaxConcurrentActivities    int
+	Entity                     entity.Options
+}
+
+// OptionsFromEnv reads TEMPER_TASK_QUEUE, TEMPER_MAX_WORKFLOW_TASKS and
+// TEMPER_MAX_ACTIVITIES over base; lookup is os.LookupEnv in production and
+// a map in tests.
+func OptionsFromEnv(base Options, lookup func(string) (string, bool)) (Options, error) {
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	if v, ok := lookup("TEMPER_TASK_QUEUE"); ok && v != "" {
+		base.TaskQueue = v
+	}
+	for _, kv := range []struct {
+		name string
+		dst  *int
+	}{{"TEMPER_MAX_WORKFLOW_TASKS", &base.MaxConcurrentWorkflowTasks}, {"TEMPER_MAX_ACTIVITIES", &base.MaxConcurrentActivities}} {
+		if v, ok := lookup(kv.name); ok && v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return base, fmt.Errorf("%s=%q: want a non-negative integer", kv.name, v)
+			}
+			*kv.dst = n
+		}
+	}
+	return base, nil
+}
+
+// New builds a worker that runs entity workflows with the given specs and
+// after-commit hook. It only wires; the caller runs it.
+func New(c client.Client, specs entity.Specs, hook entity.Hook, opts Options) sdkworker.Worker {
+	if opts.TaskQueue == "" {
+		opts.TaskQueue = DefaultTaskQueue
+	}
+	w := sdkworker.New(c, opts.TaskQueue, sdkworker.Options{
+		MaxConcurrentWorkflowTaskExecutionSize: opts.MaxConcurrentWorkflowTasks,
+		MaxConcurrentActivityExecutionSize:     opts.MaxConcurrentActivities,
+	})
+	Register(w, specs, hook, opts.Entity)
+	return w
+}
+
+// Registrar is what Register needs of a worker or a replayer.
+type Registrar interface {
+	RegisterWorkflowWithOptions(w any, options workflow.RegisterOptions)
+}
+
+// Register registers the entity workflow (and the hook activity when the
+// registrar runs activities); replayers use it too, so replay registers
+// exactly what production runs.
+func Register(r Registrar, specs entity.Specs, hook entity.Hook, opts entity.Options) {
+	wf := &entity.Workflows{Specs: specs, Hook: hook, Opts: opts}
+	r.RegisterWorkflowWithOptions(wf.Entity, workflow.RegisterOptions{Name: entity.WorkflowName})
+	if ar, ok := r.(interface {
+		RegisterActivityWithOptions(a any, options activity.RegisterOptions)
+	}); ok && hook != nil {
+		ar.RegisterActivityWithOptions(hook.AfterCommit, activity.RegisterOptions{Name: entity.CommitActivity})
+	}
+}
