@@ -195,10 +195,10 @@ effect = ["n += 1"]
 		t.Fatal(err)
 	}
 	spec := it.reg.Add(b)
-	w := it.startWorker(t, entity.Options{MaxUpdatesPerRun: 600})
+	w := it.startWorker(t, entity.Options{})
 	defer w.Stop()
 	ref := entity.Ref{App: "a", EntitySet: "Counters", Key: "c"}
-	if _, err := it.client.Create(ctx, entity.Start{Ref: ref, Entity: "Counter", Spec: spec}); err != nil {
+	if _, err := it.client.Create(ctx, entity.Start{Ref: ref, Entity: "Counter", Spec: spec, Limits: entity.Limits{MaxUpdatesPerRun: 600}}); err != nil {
 		t.Fatal(err)
 	}
 	const n = 2500

@@ -82,6 +82,7 @@ type Start struct {
 	// IdempotencyKey of the create request: a repeated create with the same
 	// key returns the entity instead of a conflict.
 	IdempotencyKey string `json:"idempotency_key,omitempty"`
+	Limits         Limits `json:"limits,omitempty"`
 	Carry          *Carry `json:"carry,omitempty"`
 }
 
@@ -170,27 +171,39 @@ type Hook interface {
 	AfterCommit(ctx context.Context, c Commit) error
 }
 
-// Options tune the workflow.
+// Options tune the worker side of the workflow. What changes the
+// workflow's decisions (when it continues as new, how many results it
+// keeps) is not here but in Start.Limits, recorded in history, so replay
+// never depends on a worker's configuration.
 type Options struct {
-	// MaxUpdatesPerRun continues as new after this many committed updates,
-	// well under the server's 2,000 updates per run. Default 1,000.
-	MaxUpdatesPerRun int
-	// RecentUpdates is how many update results are kept for
-	// deduplication across runs. Default 256.
-	RecentUpdates int
 	// CommitTimeout bounds the after-commit local activity. Default 10s.
 	CommitTimeout time.Duration
 }
 
 func (o Options) withDefaults() Options {
-	if o.MaxUpdatesPerRun <= 0 {
-		o.MaxUpdatesPerRun = 1000
-	}
-	if o.RecentUpdates <= 0 {
-		o.RecentUpdates = 256
-	}
 	if o.CommitTimeout <= 0 {
 		o.CommitTimeout = 10 * time.Second
 	}
 	return o
+}
+
+// Limits shape an entity's runs. They are part of the workflow input and
+// carried across continue-as-new.
+type Limits struct {
+	// MaxUpdatesPerRun continues as new after this many committed updates,
+	// well under the server's 2,000 updates per run. Default 1,000.
+	MaxUpdatesPerRun int `json:"max_updates_per_run,omitempty"`
+	// RecentUpdates is how many update results are kept for deduplication
+	// across runs. Default 256.
+	RecentUpdates int `json:"recent_updates,omitempty"`
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxUpdatesPerRun <= 0 {
+		l.MaxUpdatesPerRun = 1000
+	}
+	if l.RecentUpdates <= 0 {
+		l.RecentUpdates = 256
+	}
+	return l
 }

@@ -32,6 +32,7 @@ var (
 type run struct {
 	w       *Workflows
 	opts    Options
+	limits  Limits
 	ref     Ref
 	entity  string
 	spec    string
@@ -50,7 +51,7 @@ type run struct {
 
 // Entity is the workflow function.
 func (w *Workflows) Entity(ctx workflow.Context, in Start) error {
-	e := &run{w: w, opts: w.Opts.withDefaults(), ref: in.Ref, entity: in.Entity, spec: in.Spec, creator: in.Creator, key: in.IdempotencyKey}
+	e := &run{w: w, opts: w.Opts.withDefaults(), limits: in.Limits.withDefaults(), ref: in.Ref, entity: in.Entity, spec: in.Spec, creator: in.Creator, key: in.IdempotencyKey}
 	t := e.tableFor(in.Spec)
 	e.table = t
 	e.mu = workflow.NewMutex(ctx)
@@ -93,7 +94,7 @@ func (w *Workflows) Entity(ctx workflow.Context, in Start) error {
 		}
 	})
 	if err := workflow.Await(ctx, func() bool {
-		return (workflow.GetInfo(ctx).GetContinueAsNewSuggested() || e.updates >= e.opts.MaxUpdatesPerRun) &&
+		return (workflow.GetInfo(ctx).GetContinueAsNewSuggested() || e.updates >= e.limits.MaxUpdatesPerRun) &&
 			workflow.AllHandlersFinished(ctx)
 	}); err != nil {
 		return err
@@ -107,7 +108,7 @@ func (w *Workflows) Entity(ctx workflow.Context, in Start) error {
 		e.handleSignal(ctx, req)
 	}
 	return workflow.NewContinueAsNewError(ctx, WorkflowName, Start{
-		Ref: e.ref, Entity: e.entity, Spec: e.spec, Creator: e.creator, IdempotencyKey: e.key,
+		Ref: e.ref, Entity: e.entity, Spec: e.spec, Creator: e.creator, IdempotencyKey: e.key, Limits: in.Limits,
 		Carry: &Carry{State: e.state, Recent: e.recent, Seen: e.seen, Timers: e.pendingTimers(), Runs: e.runs},
 	})
 }
@@ -214,7 +215,7 @@ func (e *run) handleUpdate(ctx workflow.Context, req Request) (Entity, error) {
 	e.updates++
 	if id != "" {
 		e.recent = append(e.recent, Done{ID: id, Result: res})
-		if n := len(e.recent) - e.opts.RecentUpdates; n > 0 {
+		if n := len(e.recent) - e.limits.RecentUpdates; n > 0 {
 			e.recent = append([]Done(nil), e.recent[n:]...)
 		}
 	}
@@ -229,7 +230,7 @@ func (e *run) handleSignal(ctx workflow.Context, req Request) {
 			}
 		}
 		e.seen = append(e.seen, req.RequestID)
-		if n := len(e.seen) - e.opts.RecentUpdates; n > 0 {
+		if n := len(e.seen) - e.limits.RecentUpdates; n > 0 {
 			e.seen = append([]string(nil), e.seen[n:]...)
 		}
 	}
@@ -293,7 +294,9 @@ func (e *run) afterCommit(ctx workflow.Context, action string, params map[string
 		StartToCloseTimeout:    e.opts.CommitTimeout,
 		ScheduleToCloseTimeout: 6 * e.opts.CommitTimeout,
 	})
-	if err := workflow.ExecuteLocalActivity(lctx, e.w.Hook.AfterCommit, c).Get(lctx, nil); err != nil {
+	// By name, so the recorded activity type does not depend on how the
+	// hook's method happens to be called.
+	if err := workflow.ExecuteLocalActivity(lctx, CommitActivity, c).Get(lctx, nil); err != nil {
 		workflow.GetLogger(ctx).Error("after-commit hook failed", "version", e.state.Version, "error", err)
 	}
 }

@@ -3,12 +3,16 @@ package entity
 import (
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
@@ -74,9 +78,11 @@ type fixture struct {
 func setup(t *testing.T, opts Options) *fixture {
 	t.Helper()
 	var s testsuite.WorkflowTestSuite
+	s.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	f := &fixture{env: s.NewTestWorkflowEnvironment(), specs: bundleSpecs{}, hook: &recordingHook{}}
 	f.w = &Workflows{Specs: f.specs, Hook: f.hook, Opts: opts}
 	f.env.RegisterWorkflowWithOptions(f.w.Entity, workflow.RegisterOptions{Name: WorkflowName})
+	f.env.RegisterActivityWithOptions(f.hook.AfterCommit, activity.RegisterOptions{Name: CommitActivity})
 	return f
 }
 
@@ -263,12 +269,12 @@ func TestTimersAndStateTimeouts(t *testing.T) {
 }
 
 func TestContinueAsNewCarriesState(t *testing.T) {
-	f := setup(t, Options{MaxUpdatesPerRun: 2})
+	f := setup(t, Options{})
 	spec := f.specs.add(t, map[string][]byte{"Lease.ioa.toml": []byte(timerSpec)})
 	var r1, r2 updateResult
 	f.update(time.Second, "r1", Request{Action: "Renew"}, &r1)
 	f.update(2*time.Second, "r2", Request{Action: "Renew"}, &r2)
-	f.env.ExecuteWorkflow(WorkflowName, Start{Ref: Ref{App: "a", EntitySet: "Leases", Key: "l1"}, Entity: "Lease", Spec: spec})
+	f.env.ExecuteWorkflow(WorkflowName, Start{Ref: Ref{App: "a", EntitySet: "Leases", Key: "l1"}, Entity: "Lease", Spec: spec, Limits: Limits{MaxUpdatesPerRun: 2}})
 	var can *workflow.ContinueAsNewError
 	if !errors.As(f.env.GetWorkflowError(), &can) {
 		t.Fatalf("workflow ended with %v, want continue-as-new", f.env.GetWorkflowError())
