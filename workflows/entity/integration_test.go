@@ -58,21 +58,50 @@ func (it *itest) startWorker(t *testing.T, opts entity.Options) sdkworker.Worker
 	return w
 }
 
-func newITest(t *testing.T) *itest {
+const counterSpec = `
+[automaton]
+name = "Counter"
+states = ["On"]
+initial = "On"
+[[state]]
+name = "n"
+type = "counter"
+initial = 0
+[[action]]
+name = "Inc"
+from = ["On"]
+effect = ["n += 1"]
+`
+
+// newTestServer starts a real Temporal server in process with the entity
+// search attributes registered.
+func newTestServer(tb testing.TB) *temporaltest.TestServer {
+	tb.Helper()
 	if testing.Short() {
-		t.Skip("starts a Temporal server in process; skipped in -short mode")
+		tb.Skip("starts a Temporal server in process; skipped in -short mode")
 	}
-	ts := temporaltest.NewServer(temporaltest.WithT(t))
-	c := ts.GetDefaultClient()
-	_, err := c.OperatorService().AddSearchAttributes(context.Background(), &operatorservice.AddSearchAttributesRequest{
+	var ts *temporaltest.TestServer
+	if t, ok := tb.(*testing.T); ok {
+		ts = temporaltest.NewServer(temporaltest.WithT(t))
+	} else {
+		ts = temporaltest.NewServer()
+		tb.Cleanup(ts.Stop)
+	}
+	_, err := ts.GetDefaultClient().OperatorService().AddSearchAttributes(context.Background(), &operatorservice.AddSearchAttributesRequest{
 		Namespace: ts.GetDefaultNamespace(),
 		SearchAttributes: map[string]enumspb.IndexedValueType{
 			entity.SAApp: enumspb.INDEXED_VALUE_TYPE_KEYWORD, entity.SAEntity: enumspb.INDEXED_VALUE_TYPE_KEYWORD, entity.SAStatus: enumspb.INDEXED_VALUE_TYPE_KEYWORD,
 		},
 	})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
+	return ts
+}
+
+func newITest(t *testing.T) *itest {
+	ts := newTestServer(t)
+	c := ts.GetDefaultClient()
 	it := &itest{ts: ts, c: c, reg: specengine.NewRegistry(), hook: &countingHook{commits: map[string]int{}}, queue: "temper-test"}
 	it.client = &entity.Client{Temporal: c, TaskQueue: it.queue}
 	return it
@@ -177,20 +206,7 @@ func TestManyActionsAcrossRuns(t *testing.T) {
 	it := newITest(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	b, err := specengine.Load(map[string][]byte{"Counter.ioa.toml": []byte(`
-[automaton]
-name = "Counter"
-states = ["On"]
-initial = "On"
-[[state]]
-name = "n"
-type = "counter"
-initial = 0
-[[action]]
-name = "Inc"
-from = ["On"]
-effect = ["n += 1"]
-`)})
+	b, err := specengine.Load(map[string][]byte{"Counter.ioa.toml": []byte(counterSpec)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -256,7 +256,9 @@ func (e *run) apply(ctx workflow.Context, req Request) (Entity, error) {
 	statusChanged := p.table != e.table || e.step.Next.Status != e.state.Status
 	e.table, e.spec, e.state = p.table, p.spec, e.step.Next.Clone()
 	out := append([]specengine.Outgoing(nil), e.step.Out...)
-	e.upsert(ctx)
+	if statusChanged {
+		e.upsert(ctx) // visibility changes only with the status
+	}
 	e.afterCommit(ctx, p.action.Name, req.Params, req.Principal, before, out, "")
 	for _, o := range out {
 		if o.Kind == specengine.OutSchedule {
@@ -272,7 +274,7 @@ func (e *run) apply(ctx workflow.Context, req Request) (Entity, error) {
 func (e *run) upsert(ctx workflow.Context) {
 	_ = workflow.UpsertTypedSearchAttributes(ctx,
 		saApp.ValueSet(e.ref.App), saEntity.ValueSet(e.entity), saStatus.ValueSet(e.table.States[e.state.Status]))
-	_ = workflow.UpsertMemo(ctx, map[string]any{"entity": fmt.Sprintf("%s %s v%d %s", e.entity, e.ref.Key, e.state.Version, e.table.States[e.state.Status])})
+	_ = workflow.UpsertMemo(ctx, map[string]any{"entity": fmt.Sprintf("%s %s: %s", e.entity, e.ref.Key, e.table.States[e.state.Status])})
 }
 
 // afterCommit runs the hook as a local activity. The transition is already
