@@ -1,0 +1,93 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+
+	"github.com/temperhq/temper/activities/commitlog"
+	"github.com/temperhq/temper/dev/apps"
+	"github.com/temperhq/temper/specengine"
+	"github.com/temperhq/temper/worker"
+)
+
+type workerCmd struct{}
+
+func (*workerCmd) name() string { return "worker" }
+func (*workerCmd) synopsis() string {
+	return "worker --temporal HOST:PORT: run entity workflows against any Temporal server"
+}
+
+// stringList is a repeatable flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+func (*workerCmd) run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fset := newFlags("worker", stderr, "worker [--temporal HOST:PORT] [--namespace NS] [--task-queue Q] [--bundle DIR]...")
+	addr := fset.String("temporal", "127.0.0.1:7233", "Temporal frontend address")
+	ns := fset.String("namespace", "default", "Temporal namespace")
+	queue := fset.String("task-queue", worker.DefaultTaskQueue, "task queue of entity workflows")
+	var bundles stringList
+	fset.Var(&bundles, "bundle", "a bundle directory whose specs the worker serves (repeatable); the bundled example apps are always served")
+	if err := parseFlags(fset, args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	reg, err := registry(bundles)
+	if err != nil {
+		return err
+	}
+	opts, err := worker.OptionsFromEnv(worker.Options{TaskQueue: *queue}, nil)
+	if err != nil {
+		return err
+	}
+	c, err := client.DialContext(ctx, client.Options{HostPort: *addr, Namespace: *ns, Logger: sdklog.NewStructuredLogger(log)})
+	if err != nil {
+		return fmt.Errorf("dial temporal at %s: %w", *addr, err)
+	}
+	defer c.Close()
+	w := worker.New(c, reg, &commitlog.Hook{Log: log}, opts)
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	defer w.Stop()
+	fmt.Fprintf(stdout, "worker: namespace %s, task queue %s, temporal %s\n", *ns, opts.TaskQueue, *addr)
+	<-ctx.Done()
+	return nil
+}
+
+// registry loads the bundled example apps and the given bundle directories.
+func registry(dirs []string) (*specengine.Registry, error) {
+	reg := specengine.NewRegistry()
+	for _, n := range apps.Names() {
+		files, err := apps.Files(n)
+		if err != nil {
+			return nil, err
+		}
+		b, err := specengine.Load(files)
+		if err != nil {
+			return nil, fmt.Errorf("bundled app %s: %w", n, err)
+		}
+		reg.Add(b)
+	}
+	for _, d := range dirs {
+		files, err := ReadBundle(d)
+		if err != nil {
+			return nil, err
+		}
+		b, err := specengine.Load(files)
+		if err != nil {
+			return nil, errors.Join(fmt.Errorf("bundle %s does not load", d), err)
+		}
+		reg.Add(b)
+	}
+	return reg, nil
+}
