@@ -168,10 +168,19 @@ func New(t *specengine.Table, opts Options) *Domain {
 	for _, inv := range t.Invariants {
 		l.walk(inv.Expr)
 	}
-	// A variable assigned from a parameter can take the parameter's values.
+	// A variable written from a parameter can take the parameter's values,
+	// and the parameter must try the literals the variable is compared
+	// with (name = params.to against an invariant name != 'root').
 	for _, a := range t.Actions {
 		for _, s := range a.Stmts {
-			if p, ok := firstArg(s).(*expr.ParamRef); ok && s.Op == expr.StAssign {
+			p, ok := firstArg(s).(*expr.ParamRef)
+			if !ok || (s.Op != expr.StAssign && s.Op != expr.StAppend) {
+				continue
+			}
+			for _, v := range l.vars[s.Target] {
+				l.add(l.params, p.Name, v)
+			}
+			if s.Op == expr.StAssign {
 				for _, v := range l.params[p.Name] {
 					l.add(l.vars, s.Target, v)
 				}
