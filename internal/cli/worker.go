@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"strings"
 
 	"go.temporal.io/sdk/client"
@@ -62,6 +63,29 @@ func (*workerCmd) run(ctx context.Context, args []string, stdout, stderr io.Writ
 	fmt.Fprintf(stdout, "worker: namespace %s, task queue %s, temporal %s\n", *ns, opts.TaskQueue, *addr)
 	<-ctx.Done()
 	return nil
+}
+
+// appBundle finds the bundle an app name refers to: a bundled app by name,
+// or a --bundle directory by base name.
+func appBundle(reg *specengine.Registry, dirs []string, app string) (*specengine.Bundle, bool) {
+	var files map[string][]byte
+	for _, d := range dirs {
+		if filepath.Base(filepath.Clean(d)) == app {
+			f, err := ReadBundle(d)
+			if err != nil {
+				return nil, false
+			}
+			files = f
+		}
+	}
+	if files == nil {
+		f, err := apps.Files(app)
+		if err != nil {
+			return nil, false
+		}
+		files = f
+	}
+	return reg.Bundle(specengine.Hash(files))
 }
 
 // registry loads the bundled example apps and the given bundle directories.

@@ -10,13 +10,13 @@ import (
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/server/temporaltest"
 
 	"github.com/temperhq/temper/dev/apps"
+	"github.com/temperhq/temper/internal/testtemporal"
 	"github.com/temperhq/temper/specengine"
 	"github.com/temperhq/temper/worker"
 	"github.com/temperhq/temper/workflows/entity"
@@ -73,31 +73,7 @@ from = ["On"]
 effect = ["n += 1"]
 `
 
-// newTestServer starts a real Temporal server in process with the entity
-// search attributes registered.
-func newTestServer(tb testing.TB) *temporaltest.TestServer {
-	tb.Helper()
-	if testing.Short() {
-		tb.Skip("starts a Temporal server in process; skipped in -short mode")
-	}
-	var ts *temporaltest.TestServer
-	if t, ok := tb.(*testing.T); ok {
-		ts = temporaltest.NewServer(temporaltest.WithT(t))
-	} else {
-		ts = temporaltest.NewServer()
-		tb.Cleanup(ts.Stop)
-	}
-	_, err := ts.GetDefaultClient().OperatorService().AddSearchAttributes(context.Background(), &operatorservice.AddSearchAttributesRequest{
-		Namespace: ts.GetDefaultNamespace(),
-		SearchAttributes: map[string]enumspb.IndexedValueType{
-			entity.SAApp: enumspb.INDEXED_VALUE_TYPE_KEYWORD, entity.SAEntity: enumspb.INDEXED_VALUE_TYPE_KEYWORD, entity.SAStatus: enumspb.INDEXED_VALUE_TYPE_KEYWORD,
-		},
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return ts
-}
+func newTestServer(tb testing.TB) *temporaltest.TestServer { return testtemporal.New(tb) }
 
 func newITest(t *testing.T) *itest {
 	ts := newTestServer(t)
