@@ -65,6 +65,9 @@ func (c *compiler) compileAll() {
 			}
 		}
 	}
+	if c.b.DerivedModel {
+		c.typeDerivedParams()
+	}
 	// Entity sets without a spec.
 	for _, sch := range c.b.Model.Schemas {
 		if sch.EntityContainer == nil {
@@ -141,6 +144,8 @@ func slotType(t string) expr.Type {
 		return expr.TInt
 	case "Edm.Double", "Edm.Single", "Edm.Decimal":
 		return expr.TFloat
+	case "Edm.Untyped":
+		return expr.TAny
 	}
 	return expr.TString
 }
@@ -451,7 +456,8 @@ func (c *compiler) action(t *Table, a *ioa.Action, vars []expr.Var, actions, ent
 	}
 	// Parameters: the spec's, typed and completed by the CSDL action.
 	out.Params = append([]expr.Param{}, a.Params...)
-	if ca != nil {
+	// A derived model knows no more than the spec: types come from use.
+	if ca != nil && !c.b.DerivedModel {
 		for _, cp := range ca.Parameters[1:] {
 			pt := slotType(cp.Type)
 			found := false
@@ -503,8 +509,17 @@ func (c *compiler) action(t *Table, a *ioa.Action, vars []expr.Var, actions, ent
 	// Parameters still untyped after every use hold any value.
 	for i, p := range out.Params {
 		if j, ok := t.slotIdx[p.Name]; ok && t.Vars[j].Field {
+			ft := t.Vars[j].Type
+			if ft == expr.TAny && p.Type != expr.TAny {
+				// An untyped field of a derived model takes the type of
+				// the parameter that writes it.
+				t.Vars[j].Type, ft = p.Type, p.Type
+			}
 			if p.Type == expr.TAny {
-				out.Params[i].Type = t.Vars[j].Type
+				out.Params[i].Type = ft
+			} else if p.Type != ft && !(ft == expr.TFloat && p.Type == expr.TInt) {
+				c.d.Errorf(a.Pos, "parameter %s of action %s is a %s, but it is written to field %s, a %s", p.Name, a.Name, p.Type, p.Name, ft)
+				continue
 			}
 			out.fieldWrites = append(out.fieldWrites, fieldWrite{param: i, slot: j})
 		}
@@ -547,4 +562,43 @@ func plural(s string) string {
 		return s + "es"
 	}
 	return s + "s"
+}
+
+// typeDerivedParams writes the parameter types inferred from use into a
+// derived model's bound actions.
+func (c *compiler) typeDerivedParams() {
+	for _, sch := range c.b.Model.Schemas {
+		for _, a := range sch.Actions {
+			if len(a.Parameters) == 0 {
+				continue
+			}
+			_, entity := splitName(a.Parameters[0].Type)
+			t, ok := c.b.Tables[entity]
+			if !ok {
+				continue
+			}
+			ta, ok := t.Action(a.Name)
+			if !ok {
+				continue
+			}
+			for _, p := range a.Parameters[1:] {
+				for _, tp := range ta.Params {
+					if tp.Name == p.Name && tp.Type != expr.TAny {
+						p.Type = edmType(tp.Type)
+					}
+				}
+			}
+		}
+		for _, et := range sch.EntityTypes {
+			t, ok := c.b.Tables[et.Name]
+			if !ok {
+				continue
+			}
+			for _, p := range et.Properties {
+				if i, ok := t.SlotIndex(p.Name); ok && p.Type == "Edm.Untyped" && t.Vars[i].Type != expr.TAny {
+					p.Type = edmType(t.Vars[i].Type)
+				}
+			}
+		}
+	}
 }

@@ -64,6 +64,8 @@ func edmType(t expr.Type) string {
 		return "Edm.Double"
 	case expr.TList:
 		return "Collection(Edm.String)"
+	case expr.TAny:
+		return "Edm.Untyped" // an untyped parameter: its use decides
 	}
 	return "Edm.String"
 }

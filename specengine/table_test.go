@@ -320,3 +320,34 @@ func BenchmarkApplyGuardFalse(b *testing.B) {
 		}
 	}
 }
+
+func TestDerivedModelKeepsInferredParamTypes(t *testing.T) {
+	b, err := specengine.Load(map[string][]byte{"C.ioa.toml": []byte(`
+[automaton]
+name = "C"
+states = ["A"]
+initial = "A"
+[[state]]
+name = "n"
+type = "counter"
+initial = 0
+[[action]]
+name = "Add"
+from = ["A"]
+params = ["k"]
+guard = "params.k > 0"
+effect = ["n += params.k"]
+`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := b.Tables["C"].Action("Add")
+	if a.Params[0].Type != expr.TInt {
+		t.Errorf("k typed %v, want int", a.Params[0].Type)
+	}
+	for _, ca := range b.Model.Schemas[0].Actions {
+		if ca.Name == "Add" && ca.Parameters[1].Type != "Edm.Int64" {
+			t.Errorf("derived CSDL types k as %s", ca.Parameters[1].Type)
+		}
+	}
+}

@@ -274,13 +274,20 @@ func (c *compiler) unify(e *Binary, lt, rt Type) (Type, error) {
 	if lt == TAny && rt == TAny {
 		return 0, errAt(e.Off, "cannot tell the type of %s: compare a parameter with a typed value", Format(e))
 	}
-	if lt == TAny {
+	// Comparing with null says nothing about a parameter's type.
+	if lt == TAny && rt != TNull {
 		c.bind(e.L, base(rt))
 		lt = base(rt)
 	}
-	if rt == TAny {
+	if rt == TAny && lt != TNull {
 		c.bind(e.R, base(lt))
 		rt = base(lt)
+	}
+	if lt == TAny || rt == TAny {
+		if e.Op != OpEq && e.Op != OpNe {
+			return 0, errAt(e.Off, "null can only be compared with == or !=")
+		}
+		return TNull, nil
 	}
 	ordered := e.Op == OpLt || e.Op == OpLe || e.Op == OpGt || e.Op == OpGe
 	if lt == TNull || rt == TNull {

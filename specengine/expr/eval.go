@@ -1,5 +1,19 @@
 package expr
 
+import "math"
+
+// satAdd adds without wrapping: results stop at the int64 limits.
+func satAdd(a, b int64) int64 {
+	s := a + b
+	switch {
+	case a > 0 && b > 0 && s < 0:
+		return math.MaxInt64
+	case a < 0 && b < 0 && s >= 0:
+		return math.MinInt64
+	}
+	return s
+}
+
 // RelResolver reads the status of a related entity for Type[ref].status.
 // It returns ok=false when the entity does not exist.
 type RelResolver interface {
@@ -315,9 +329,9 @@ func (e *Effect) Exec(f *Frame) {
 		}
 		n := cur.N
 		if e.Kind == StAdd {
-			n += d.N
+			n = satAdd(n, d.N)
 		} else {
-			n -= d.N
+			n = satAdd(n, -max(d.N, -math.MaxInt64))
 		}
 		if e.Counter && n < 0 {
 			n = 0

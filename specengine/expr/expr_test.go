@@ -343,3 +343,45 @@ func FuzzParseEffect(f *testing.F) {
 		}
 	})
 }
+
+func TestNullComparisonDoesNotTypeParams(t *testing.T) {
+	sc := testScope()
+	e, _ := ParsePredicate("params.p == null")
+	if _, err := CompilePredicate(e, sc); err != nil {
+		t.Fatal(err)
+	}
+	if sc.Params[0].Type != TAny {
+		t.Errorf("params.p bound to %v by a null comparison", sc.Params[0].Type)
+	}
+}
+
+func TestAddSaturates(t *testing.T) {
+	for _, tc := range []struct {
+		src  string
+		from int64
+		want int64
+	}{
+		{"i += 9", 9223372036854775800, 9223372036854775807},
+		{"i -= 9", -9223372036854775800, -9223372036854775808},
+		{"n += 1", 9223372036854775807, 9223372036854775807},
+	} {
+		s, err := ParseEffect(tc.src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := CompileEffect(s, testScope())
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := frame()
+		f.Vars[0], f.Vars[4] = IntVal(tc.from), IntVal(tc.from)
+		e.Exec(f)
+		got := f.Vars[4].N
+		if s.Target == "n" {
+			got = f.Vars[0].N
+		}
+		if got != tc.want {
+			t.Errorf("%s from %d = %d, want %d", tc.src, tc.from, got, tc.want)
+		}
+	}
+}

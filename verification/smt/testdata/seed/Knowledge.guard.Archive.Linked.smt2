@@ -1,0 +1,9 @@
+; temper L0 (verification/smt): Knowledge.guard.Archive.Linked
+; sat: the guard of Archive can hold in state Linked
+(set-option :rlimit 5000000)
+; entity Knowledge; states: 0=Draft 1=Indexed 2=Linked 3=Archived
+(declare-const pre.status Int)
+(assert (= pre.status 2))
+; guard of Archive: true
+(check-sat)
+; result: sat

@@ -1,0 +1,9 @@
+; temper L0 (verification/smt): Knowledge.guard.IndexFailed.Archived
+; sat: the guard of IndexFailed can hold in state Archived
+(set-option :rlimit 5000000)
+; entity Knowledge; states: 0=Draft 1=Indexed 2=Linked 3=Archived
+(declare-const pre.status Int)
+(assert (= pre.status 3))
+; guard of IndexFailed: true
+(check-sat)
+; result: sat

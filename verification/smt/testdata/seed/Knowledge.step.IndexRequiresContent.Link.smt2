@@ -1,0 +1,18 @@
+; temper L0 (verification/smt): Knowledge.step.IndexRequiresContent.Link
+; sat: Link breaks invariant IndexRequiresContent from a state where it holds
+(set-option :rlimit 5000000)
+; entity Knowledge; states: 0=Draft 1=Indexed 2=Linked 3=Archived
+(declare-const pre.status Int)
+; reachable statuses
+(assert (or (= pre.status 0) (= pre.status 1) (= pre.status 2) (= pre.status 3)))
+; invariant IndexRequiresContent holds: content != ''
+(declare-const pre.content String)
+(declare-const pre.content.null Bool)
+(assert (=> pre.content.null (= pre.content "")))
+(assert (=> (or (= pre.status 1) (= pre.status 2) (= pre.status 3)) (not (and (not pre.content.null) (= pre.content "")))))
+; action Link: from Indexed
+(assert (= pre.status 1))
+; invariant IndexRequiresContent fails in the next state
+(assert (and (not pre.content.null) (= pre.content "")))
+(check-sat)
+; result: unsat

@@ -1,0 +1,20 @@
+; temper L0 (verification/smt): Sink.guard.Clear.A
+; sat: the guard of Clear can hold in state A
+(set-option :rlimit 5000000)
+; entity Sink; states: 0=A 1=B 2=C 3=D
+; list abstraction: <list>.len, and <list>.nK occurrences of n0='urgent'
+(declare-const pre.status Int)
+(assert (= pre.status 0))
+; field invariant IBounded (pre-state): i == null || i > -3
+(declare-const pre.i Int)
+(declare-const pre.i.null Bool)
+(assert (=> pre.i.null (= pre.i 0)))
+(assert (or pre.i.null (and (not pre.i.null) (> pre.i (- 3)))))
+; field invariant PriceSane (pre-state): price == null || price < 100
+(declare-const pre.price Real)
+(declare-const pre.price.null Bool)
+(assert (=> pre.price.null (= pre.price 0.0)))
+(assert (or pre.price.null (and (not pre.price.null) (< pre.price 100.0))))
+; guard of Clear: true
+(check-sat)
+; result: sat

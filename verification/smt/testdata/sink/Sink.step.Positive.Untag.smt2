@@ -1,0 +1,73 @@
+; temper L0 (verification/smt): Sink.step.Positive.Untag
+; sat: Untag breaks invariant Positive from a state where it holds
+(set-option :rlimit 5000000)
+; entity Sink; states: 0=A 1=B 2=C 3=D
+; list abstraction: <list>.len, and <list>.nK occurrences of n0='urgent'
+(declare-const pre.status Int)
+; reachable statuses
+(assert (or (= pre.status 0) (= pre.status 1) (= pre.status 2) (= pre.status 3)))
+; field invariant IBounded (pre-state): i == null || i > -3
+(declare-const pre.i Int)
+(declare-const pre.i.null Bool)
+(assert (=> pre.i.null (= pre.i 0)))
+(assert (or pre.i.null (and (not pre.i.null) (> pre.i (- 3)))))
+; field invariant PriceSane (pre-state): price == null || price < 100
+(declare-const pre.price Real)
+(declare-const pre.price.null Bool)
+(assert (=> pre.price.null (= pre.price 0.0)))
+(assert (or pre.price.null (and (not pre.price.null) (< pre.price 100.0))))
+; invariant Positive holds: n >= 0
+(declare-const pre.n Int)
+(declare-const pre.n.null Bool)
+(assert (=> pre.n.null (= pre.n 0)))
+(assert (>= pre.n 0))
+(assert (and (not pre.n.null) (>= pre.n 0)))
+; action Untag: from B, C
+(assert (or (= pre.status 1) (= pre.status 2)))
+; guard: (len(tags) > 0) || ('urgent' in tags)
+(declare-const pre.tags.null Bool)
+(declare-const pre.tags.len Int)
+(declare-const pre.tags.n0 Int)
+(assert (>= pre.tags.n0 0))
+(assert (>= pre.tags.len 0))
+(assert (=> pre.tags.null (= pre.tags.len 0)))
+(assert (<= pre.tags.n0 pre.tags.len))
+(assert (or (> pre.tags.len 0) (and (not pre.tags.null) (>= pre.tags.n0 1))))
+; effects: remove_at(tags, params.at)
+(declare-const params.at Int)
+(declare-const params.at.null Bool)
+(assert (=> params.at.null (= params.at 0)))
+(declare-const eff1.tags.n0 Int)
+(assert (=> (not (and (not params.at.null) (<= 0 params.at) (< params.at pre.tags.len))) (= eff1.tags.n0 pre.tags.n0)))
+(assert (=> (and (not params.at.null) (<= 0 params.at) (< params.at pre.tags.len)) (and (<= eff1.tags.n0 pre.tags.n0) (>= eff1.tags.n0 (- pre.tags.n0 1)) (>= eff1.tags.n0 0))))
+(assert (<= (- pre.tags.n0 eff1.tags.n0) 1))
+(assert (<= eff1.tags.n0 (ite (and (not params.at.null) (<= 0 params.at) (< params.at pre.tags.len)) (- pre.tags.len 1) pre.tags.len)))
+(define-fun eff1.tags.len () Int (ite (and (not params.at.null) (<= 0 params.at) (< params.at pre.tags.len)) (- pre.tags.len 1) pre.tags.len))
+(declare-const pre.at Int)
+(declare-const pre.at.null Bool)
+(assert (=> pre.at.null (= pre.at 0)))
+(define-fun merge.at.null () Bool (ite params.at.null pre.at.null params.at.null))
+(define-fun merge.at () Int (ite params.at.null pre.at params.at))
+(declare-const post.tags.null Bool)
+(declare-const post.tags.len Int)
+(declare-const post.tags.n0 Int)
+(assert (>= post.tags.n0 0))
+(assert (>= post.tags.len 0))
+(assert (=> post.tags.null (= post.tags.len 0)))
+(assert (<= post.tags.n0 post.tags.len))
+(assert (= post.tags.null pre.tags.null))
+(assert (= post.tags.len eff1.tags.len))
+(assert (= post.tags.n0 eff1.tags.n0))
+(declare-const post.at Int)
+(declare-const post.at.null Bool)
+(assert (=> post.at.null (= post.at 0)))
+(assert (= post.at.null merge.at.null))
+(assert (= post.at merge.at))
+; field invariant IBounded (next state: Apply refuses a step that breaks one): i == null || i > -3
+(assert (or pre.i.null (and (not pre.i.null) (> pre.i (- 3)))))
+; field invariant PriceSane (next state: Apply refuses a step that breaks one): price == null || price < 100
+(assert (or pre.price.null (and (not pre.price.null) (< pre.price 100.0))))
+; invariant Positive fails in the next state
+(assert (not (and (not pre.n.null) (>= pre.n 0))))
+(check-sat)
+; result: unsat
