@@ -466,6 +466,7 @@ func (c *compiler) action(t *Table, a *ioa.Action, vars []expr.Var, actions, ent
 					continue
 				}
 				found = true
+				out.Params[i].Required = !cp.IsNullable()
 				switch {
 				case out.Params[i].Type == expr.TAny:
 					out.Params[i].Type = pt
@@ -474,7 +475,7 @@ func (c *compiler) action(t *Table, a *ioa.Action, vars []expr.Var, actions, ent
 				}
 			}
 			if !found {
-				out.Params = append(out.Params, expr.Param{Name: cp.Name, Type: pt})
+				out.Params = append(out.Params, expr.Param{Name: cp.Name, Type: pt, Required: !cp.IsNullable()})
 			}
 		}
 		for _, p := range a.Params {

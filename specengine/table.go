@@ -213,8 +213,15 @@ func (t *Table) Apply(st *Step, cur *State, a int, params []expr.Value) Outcome 
 			st.Outcome, st.Detail = BadParams, len(act.Params)
 			return st.Outcome
 		}
-		for i := range params {
-			if !act.Params[i].Type.Accepts(params[i].K) {
+		for i := range act.Params {
+			if i >= len(params) {
+				if act.Params[i].Required {
+					st.Outcome, st.Detail = BadParams, i
+					return st.Outcome
+				}
+				continue
+			}
+			if !act.Params[i].Type.Accepts(params[i].K) || act.Params[i].Required && params[i].K == expr.Null {
 				st.Outcome, st.Detail = BadParams, i
 				return st.Outcome
 			}
@@ -304,6 +311,9 @@ func (t *Table) Err(st *Step, cur *State, a int) error {
 			} else {
 				p := act.Params[st.Detail]
 				e.Msg = fmt.Sprintf("parameter %s of %s must be a %s", p.Name, act.Name, p.Type)
+				if p.Required {
+					e.Msg = fmt.Sprintf("parameter %s of %s is required and must be a %s", p.Name, act.Name, p.Type)
+				}
 			}
 		case FieldInvariantViolated:
 			inv := t.FieldInvariants[st.Detail]

@@ -351,3 +351,21 @@ effect = ["n += params.k"]
 		}
 	}
 }
+
+func TestRequiredParams(t *testing.T) {
+	tt := loadApp(t, "tasks").Tables["Task"]
+	s, err := tt.New("t", map[string]any{"title": "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := tt.Action("Prioritize") // level is Nullable="false" in the CSDL
+	var st specengine.Step
+	for _, params := range [][]expr.Value{nil, {{}}} {
+		if got := tt.Apply(&st, &s, a.Index, params); got != specengine.BadParams {
+			t.Errorf("Prioritize with %v: %v, want bad params", params, got)
+		}
+		if err := tt.Err(&st, &s, a.Index); err == nil || !strings.Contains(err.Error(), "level of Prioritize is required") {
+			t.Errorf("message: %v", err)
+		}
+	}
+}

@@ -20,6 +20,9 @@ type Var struct {
 type Param struct {
 	Name string
 	Type Type
+	// Required parameters must be present and not null (CSDL
+	// Nullable="false").
+	Required bool
 }
 
 // Scope is what a predicate or effect may refer to.

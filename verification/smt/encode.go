@@ -377,6 +377,10 @@ func (f *frame) param(i int) val {
 		return v
 	}
 	v := e.declareVal("params."+p.Name, p.Type, false)
+	if p.Required && v.null != "" {
+		// Apply refuses a missing required parameter.
+		e.q.assert(app("not", v.null))
+	}
 	if p.Type != expr.TNull {
 		e.regs = append(e.regs, reg{key: "params." + p.Name, role: roleParam, idx: i, v: v})
 	}

@@ -149,6 +149,10 @@ func TestTasksNullAgent(t *testing.T) {
 		t.Fatalf("Assign's guard not found in the tasks app")
 	}
 	files["tasks/Task.ioa.toml"] = guard.ReplaceAll(spec, []byte(`guard = "params.agent != ''"`))
+	// With the CSDL's Nullable="false" the runtime refuses a null agent, so
+	// make the parameter nullable, as it first shipped.
+	model := string(files["tasks/model.csdl.xml"])
+	files["tasks/model.csdl.xml"] = []byte(strings.Replace(model, `<Parameter Name="agent" Type="Edm.String" Nullable="false"/>`, `<Parameter Name="agent" Type="Edm.String"/>`, 1))
 	b, err := specengine.Load(files)
 	if err != nil {
 		t.Fatal(err)
