@@ -69,3 +69,29 @@ func TestParseCommand(t *testing.T) {
 		t.Errorf("dev: %v", err)
 	}
 }
+
+func TestVerifyCommand(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.ioa.toml")
+	if err := os.WriteFile(bad, []byte("[automaton]\nname = \"K\"\nstates = [\"A\", \"B\"]\ninitial = \"A\"\n[[state]]\nname = \"n\"\ntype = \"counter\"\ninitial = 0\n[[action]]\nname = \"Inc\"\nfrom = [\"A\"]\neffect = [\"n += 1\"]\n[[action]]\nname = \"Go\"\nfrom = [\"A\"]\nto = \"B\"\n[[invariant]]\nname = \"Small\"\nassert = \"n <= 1\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dump := t.TempDir()
+	out, _, err := run(t, "verify", "--dump-smt", dump, "../../dev/apps/tasks")
+	if err != nil || !strings.Contains(out, "[PASS] L0 SMT") || !strings.Contains(out, "cascade PASSED") {
+		t.Fatalf("tasks: %v\n%s", err, out)
+	}
+	if files, _ := filepath.Glob(filepath.Join(dump, "*.smt2")); len(files) == 0 {
+		t.Error("--dump-smt wrote nothing")
+	}
+	out, _, err = run(t, "verify", "--level", "L1", bad)
+	if !errors.Is(err, ErrVerificationFailed) || !strings.Contains(out, "[FAIL] L1 model checking") || !strings.Contains(out, "2. Inc") {
+		t.Errorf("broken spec: %v\n%s", err, out)
+	}
+	out, _, err = run(t, "verify", "--json", "--level", "L3", "--seed", "5", bad)
+	if !errors.Is(err, ErrVerificationFailed) || !strings.Contains(out, `"level": "L3"`) || !strings.Contains(out, `"seed"`) {
+		t.Errorf("json: %v\n%s", err, out)
+	}
+	if _, _, err := run(t, "verify", "--level", "L9", bad); !errors.Is(err, ErrUsage) {
+		t.Errorf("bad level: %v", err)
+	}
+}
