@@ -312,3 +312,79 @@ to = "Busy"
 		t.Error("cross-entity check passed")
 	}
 }
+
+// TestL3ShrinksToL1Length checks that property testing shrinks its
+// counterexample to the length of the model checker's shortest trace.
+func TestL3ShrinksToL1Length(t *testing.T) {
+	specs := map[string]string{
+		"counter": head + `
+[[state]]
+name = "n"
+type = "counter"
+initial = 0
+[[action]]
+name = "Inc"
+from = ["A", "B"]
+effect = ["n += 1"]
+[[action]]
+name = "Go"
+from = ["A"]
+to = "B"
+[[action]]
+name = "End"
+from = ["B"]
+to = "C"
+[[invariant]]
+name = "Small"
+assert = "n <= 2"
+`,
+		"list": head + `
+[[state]]
+name = "tags"
+type = "list"
+initial = []
+[[action]]
+name = "Tag"
+from = ["A"]
+params = [{ name = "t", type = "string" }]
+effect = ["append(tags, params.t)"]
+[[action]]
+name = "Go"
+from = ["A"]
+to = "B"
+[[action]]
+name = "End"
+from = ["B"]
+to = "C"
+[[invariant]]
+name = "NoBad"
+assert = "status == 'C' => 'bad' not in tags"
+`,
+	}
+	for name, spec := range specs {
+		t.Run(name, func(t *testing.T) {
+			b := load(t, map[string][]byte{"S.ioa.toml": []byte(spec)})
+			rep, err := verification.Run(context.Background(), b, verification.Options{Levels: []report.Level{report.L1, report.L3}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			trace := func(l report.Level) int {
+				for _, r := range rep.Levels {
+					if r.Level != l {
+						continue
+					}
+					for _, f := range r.Findings {
+						if f.Kind == report.InvariantViolation {
+							return len(f.Trace)
+						}
+					}
+				}
+				return -1
+			}
+			l1, l3 := trace(report.L1), trace(report.L3)
+			if l1 <= 0 || l1 != l3 {
+				t.Errorf("L1 trace %d steps, L3 %d:\n%s", l1, l3, rep.Text())
+			}
+		})
+	}
+}
