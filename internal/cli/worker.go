@@ -115,3 +115,18 @@ func registry(dirs []string) (*specengine.Registry, error) {
 	}
 	return reg, nil
 }
+
+// appNames lists the apps a registry serves, bundled first.
+func appNames(reg *specengine.Registry) []string {
+	var out []string
+	for _, n := range apps.Names() {
+		files, err := apps.Files(n)
+		if err != nil {
+			continue
+		}
+		if _, ok := reg.Bundle(specengine.Hash(files)); ok {
+			out = append(out, n)
+		}
+	}
+	return out
+}

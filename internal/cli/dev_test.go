@@ -1,0 +1,111 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/temperhq/temper/workflows/entity"
+)
+
+// startDev runs temper dev in the background and returns its frontend and
+// UI addresses and a stop function.
+func startDev(t *testing.T, db string) (frontend, ui string, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, []string{"dev", "--db-filename", db, "--port", "0", "--ui-port", "-1"}, &out, &errb)
+	}()
+	re := regexp.MustCompile(`Temporal server:\s+(\S+)[\s\S]*Temporal UI:\s+http://(\S+)[\s\S]*Worker:`)
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if m := re.FindStringSubmatch(out.String()); m != nil {
+			frontend, ui = m[1], m[2]
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("temper dev exited: %v\n%s\n%s", err, out.String(), errb.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("temper dev not ready:\n%s\n%s", out.String(), errb.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return frontend, ui, func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("temper dev: %v\n%s", err, errb.String())
+		}
+	}
+}
+
+// TestDevKeepsEntitiesAcrossRestarts creates an entity in temper dev, stops
+// it, starts it again on the same database, and finds the entity with its
+// state, also listed by status through the Web UI's API.
+func TestDevKeepsEntitiesAcrossRestarts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the embedded Temporal server twice; skipped in -short mode")
+	}
+	db := filepath.Join(t.TempDir(), "temporal.db")
+	entityCmd := func(addr string, args ...string) (entity.Entity, error) {
+		var out, errb syncBuffer
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		err := Run(ctx, append([]string{"entity", "--temporal", addr}, args...), &out, &errb)
+		var e entity.Entity
+		if err == nil {
+			if jerr := json.Unmarshal([]byte(out.String()), &e); jerr != nil {
+				t.Fatalf("output %q: %v", out.String(), jerr)
+			}
+		}
+		return e, err
+	}
+
+	addr, _, stop := startDev(t, db)
+	if _, err := entityCmd(addr, "create", "tasks", "Tasks", "t1", `{"title": "Review PR #42", "assignee": "agent-codereview"}`); err != nil {
+		t.Fatal(err)
+	}
+	if e, err := entityCmd(addr, "act", "tasks", "Tasks", "t1", "Start"); err != nil || e.Status != "InProgress" {
+		t.Fatalf("Start: %+v %v", e, err)
+	}
+	stop()
+
+	addr, ui, stop := startDev(t, db)
+	defer stop()
+	e, err := entityCmd(addr, "get", "tasks", "Tasks", "t1")
+	if err != nil || e.Status != "InProgress" || e.Version != 1 {
+		t.Fatalf("after restart: %+v %v", e, err)
+	}
+	if e, err := entityCmd(addr, "act", "tasks", "Tasks", "t1", "Review"); err != nil || e.Version != 2 {
+		t.Fatalf("action after restart: %+v %v", e, err)
+	}
+	q := url.QueryEscape("TemperStatus = 'InProgress'")
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get("http://" + ui + "/api/v1/namespaces/default/workflows?query=" + q)
+		if err == nil {
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK && strings.Contains(string(body), "tasks/Tasks/t1") {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("UI does not list the entity by status: %d %s", resp.StatusCode, body)
+			}
+		} else if time.Now().After(deadline) {
+			t.Fatal(err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
