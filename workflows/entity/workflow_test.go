@@ -298,10 +298,17 @@ func TestContinueAsNewCarriesState(t *testing.T) {
 	g.specs[spec] = f.specs[spec]
 	var again updateResult
 	g.update(time.Second, "r2", Request{Action: "Renew"}, &again)
-	g.env.RegisterDelayedCallback(g.env.CancelWorkflow, 2*time.Second)
+	var status string
+	// The carried Warn timers (due 60 s after the renewals) fire in the
+	// new run.
+	g.env.RegisterDelayedCallback(func() { status = g.query(t).Status }, 90*time.Second)
+	g.env.RegisterDelayedCallback(g.env.CancelWorkflow, 100*time.Second)
 	g.env.ExecuteWorkflow(WorkflowName, next)
 	if again.err != nil || again.rejected != nil || again.entity.Version != 2 {
 		t.Errorf("retried update after continue-as-new: %+v", again)
+	}
+	if status != "Expiring" {
+		t.Errorf("carried timer did not fire: status %q", status)
 	}
 }
 
@@ -331,5 +338,33 @@ func TestHotSwapAndStranding(t *testing.T) {
 	}
 	if mapped.err != nil || mapped.rejected != nil || mapped.entity.Status != "Expired" || mapped.entity.Spec != v3 {
 		t.Errorf("Expire on v3 with a state map: %+v", mapped)
+	}
+}
+
+func TestSignalsApplyDedupeAndNeverFail(t *testing.T) {
+	f := setup(t, Options{})
+	spec := f.specs.add(t, appFiles(t, "knowledge"))
+	send := func(d time.Duration, req Request) {
+		f.env.RegisterDelayedCallback(func() { f.env.SignalWorkflow(SignalAction, req) }, d)
+	}
+	var index updateResult
+	f.update(time.Second, "i", Request{Action: "Index"}, &index)
+	send(2*time.Second, Request{Action: "IndexSucceeded", Params: map[string]any{"hits": 3}, RequestID: "cb-1"})
+	send(3*time.Second, Request{Action: "IndexSucceeded", Params: map[string]any{"hits": 3}, RequestID: "cb-1"}) // duplicate
+	send(4*time.Second, Request{Action: "Archive", RequestID: "a-0"})                                              // valid
+	send(5*time.Second, Request{Action: "Link", RequestID: "l-1"})                                                 // rejected: Archived
+	var final Entity
+	f.env.RegisterDelayedCallback(func() { final = f.query(t); f.env.CancelWorkflow() }, 6*time.Second)
+	f.env.ExecuteWorkflow(WorkflowName, Start{Ref: Ref{App: "my-app", EntitySet: "KnowledgeEntries", Key: "k1"}, Entity: "Knowledge", Spec: spec,
+		Body: map[string]any{"content": "c", "source": "s"}})
+	if final.Status != "Archived" || final.Version != 3 {
+		t.Errorf("after signals: %+v", final)
+	}
+	want := []string{"@Draft", "Index@Indexed", "IndexSucceeded@Indexed", "Archive@Archived"}
+	if got := f.hook.actions(); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("commits %v, want %v", got, want)
+	}
+	if _, ok := f.env.GetWorkflowError().(*temporal.CanceledError); !ok && f.env.GetWorkflowError() != nil && !errors.As(f.env.GetWorkflowError(), new(*temporal.CanceledError)) {
+		t.Errorf("a rejected signal failed the workflow: %v", f.env.GetWorkflowError())
 	}
 }
