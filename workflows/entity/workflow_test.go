@@ -351,8 +351,8 @@ func TestSignalsApplyDedupeAndNeverFail(t *testing.T) {
 	f.update(time.Second, "i", Request{Action: "Index"}, &index)
 	send(2*time.Second, Request{Action: "IndexSucceeded", Params: map[string]any{"hits": 3}, RequestID: "cb-1"})
 	send(3*time.Second, Request{Action: "IndexSucceeded", Params: map[string]any{"hits": 3}, RequestID: "cb-1"}) // duplicate
-	send(4*time.Second, Request{Action: "Archive", RequestID: "a-0"})                                              // valid
-	send(5*time.Second, Request{Action: "Link", RequestID: "l-1"})                                                 // rejected: Archived
+	send(4*time.Second, Request{Action: "Archive", RequestID: "a-0"})                                            // valid
+	send(5*time.Second, Request{Action: "Link", RequestID: "l-1"})                                               // rejected: Archived
 	var final Entity
 	f.env.RegisterDelayedCallback(func() { final = f.query(t); f.env.CancelWorkflow() }, 6*time.Second)
 	f.env.ExecuteWorkflow(WorkflowName, Start{Ref: Ref{App: "my-app", EntitySet: "KnowledgeEntries", Key: "k1"}, Entity: "Knowledge", Spec: spec,
