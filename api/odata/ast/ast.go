@@ -225,16 +225,16 @@ type SegmentKind uint8
 
 // Resource path segments.
 const (
-	SegEntitySet SegmentKind = iota // Name; Keys when followed by a key predicate
-	SegNavigation                   // Name; Keys when followed by a key predicate
-	SegProperty                     // a structural property (Name)
-	SegCount                        // $count
-	SegValue                        // $value
-	SegRef                          // $ref
-	SegOperation                    // a bound or unbound action/function: Name is qualified; Args for functions
-	SegMetadata                     // $metadata
-	SegBatch                        // $batch
-	SegCast                         // a type cast segment (qualified Name)
+	SegEntitySet  SegmentKind = iota // Name; Keys when followed by a key predicate
+	SegNavigation                    // Name; Keys when followed by a key predicate
+	SegProperty                      // a structural property (Name)
+	SegCount                         // $count
+	SegValue                         // $value
+	SegRef                           // $ref
+	SegOperation                     // a bound or unbound action/function: Name is qualified; Args for functions
+	SegMetadata                      // $metadata
+	SegBatch                         // $batch
+	SegCast                          // a type cast segment (qualified Name)
 )
 
 // KeyValue is one key property value; Name is "" for a single unnamed key.
