@@ -224,3 +224,48 @@ func (t *Table) Fields(s *State) map[string]any {
 	}
 	return m
 }
+
+// Updatable reports whether the entity type has fields a PATCH may write:
+// data-model fields that are not state variables.
+func (t *Table) Updatable() bool {
+	for _, v := range t.Vars {
+		if v.Field {
+			return true
+		}
+	}
+	return false
+}
+
+// Update writes data-model fields (a PATCH body) into a copy of cur and
+// checks the field invariants; state variables, status and keys change
+// only through actions. The result has the next version.
+func (t *Table) Update(cur *State, fields map[string]any) (State, error) {
+	next := cur.Clone()
+	next.Version++
+	for _, k := range sortedKeys(fields) {
+		if isKey(t.KeyProps, k) {
+			return State{}, &FieldError{Name: k, Msg: fmt.Sprintf("%q is the key; it cannot change", k)}
+		}
+		if k == "status" {
+			return State{}, &FieldError{Name: k, Msg: "status is set by actions, not by updates"}
+		}
+		i, ok := t.slotIdx[k]
+		if !ok {
+			return State{}, &FieldError{Name: k, Msg: fmt.Sprintf("%s has no field %q%s", t.Entity, k, suggest(k, t.fieldNames()))}
+		}
+		if !t.Vars[i].Field {
+			return State{}, &FieldError{Name: k, Msg: fmt.Sprintf("%q is a state variable; it changes only through actions", k)}
+		}
+		v, err := Convert(t.Vars[i].Type, fields[k])
+		if err != nil {
+			return State{}, &FieldError{Name: k, Msg: err.Error()}
+		}
+		next.Vars[i] = v
+	}
+	var st Step
+	if i := t.CheckFieldInvariants(&st, &next); i >= 0 {
+		inv := t.FieldInvariants[i]
+		return State{}, &FieldError{Name: inv.Name, Msg: "field invariant violated: " + inv.Src}
+	}
+	return next, nil
+}

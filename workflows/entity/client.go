@@ -56,7 +56,7 @@ func (c *Client) Create(ctx context.Context, in Start) (Entity, error) {
 		ID:                                       in.Ref.WorkflowID(),
 		TaskQueue:                                c.TaskQueue,
 		WorkflowIDConflictPolicy:                 enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		WorkflowIDReusePolicy:                    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDReusePolicy:                    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
 	}, WorkflowName, in)
 	var already *serviceerror.WorkflowExecutionAlreadyStarted

@@ -37,6 +37,14 @@ const (
 	ErrTypeBadRequest  = "BadRequest"
 	ErrTypeSpecMissing = "SpecMissing"
 	ErrTypeStranded    = "Stranded"
+	// ErrTypePrecondition: the request's IfVersion does not match (412).
+	ErrTypePrecondition = "PreconditionFailed"
+)
+
+// Pseudo-actions recorded in commits for field updates and deletes.
+const (
+	ActionUpdate = "$update"
+	ActionDelete = "$delete"
 )
 
 // Ref names an entity.
@@ -125,6 +133,13 @@ type Request struct {
 	// RequestID deduplicates signals (updates use their update id).
 	RequestID string `json:"request_id,omitempty"`
 	Principal string `json:"principal,omitempty"`
+	// IfVersion makes the request conditional on the entity's version (an
+	// If-Match ETag), checked atomically by the validator.
+	IfVersion *int64 `json:"if_version,omitempty"`
+	// Update, with an empty Action, writes data-model fields (PATCH).
+	Update map[string]any `json:"update,omitempty"`
+	// Delete, with an empty Action, ends the entity.
+	Delete bool `json:"delete,omitempty"`
 }
 
 // Entity is the entity as the handlers return and the query reads it.
@@ -149,6 +164,7 @@ type Commit struct {
 	Params    map[string]any        `json:"params,omitempty"`
 	Principal string                `json:"principal,omitempty"`
 	Before    string                `json:"before,omitempty"`
+	Deleted   bool                  `json:"deleted,omitempty"`
 	After     Entity                `json:"after"`
 	Out       []specengine.Outgoing `json:"-"`
 	Outgoing  []Outgoing            `json:"outgoing,omitempty"`

@@ -45,6 +45,7 @@ type run struct {
 	timers  []Timer
 	updates int
 	runs    int
+	deleted bool
 	mu      workflow.Mutex
 	step    specengine.Step
 }
@@ -94,10 +95,13 @@ func (w *Workflows) Entity(ctx workflow.Context, in Start) error {
 		}
 	})
 	if err := workflow.Await(ctx, func() bool {
-		return (workflow.GetInfo(ctx).GetContinueAsNewSuggested() || e.updates >= e.limits.MaxUpdatesPerRun) &&
+		return (e.deleted || workflow.GetInfo(ctx).GetContinueAsNewSuggested() || e.updates >= e.limits.MaxUpdatesPerRun) &&
 			workflow.AllHandlersFinished(ctx)
 	}); err != nil {
 		return err
+	}
+	if e.deleted {
+		return nil
 	}
 	// Signals delivered in this task are applied before the run ends.
 	for {
@@ -136,14 +140,34 @@ type prepared struct {
 	table  *specengine.Table
 	spec   string
 	state  specengine.State
-	action *specengine.Action
+	action *specengine.Action // nil for an update or a delete
 	params []expr.Value
+	next   specengine.State // an update's result
+	req    Request
+}
+
+// name is the action as recorded in commits.
+func (p *prepared) name() string {
+	switch {
+	case p.action != nil:
+		return p.action.Name
+	case p.req.Delete:
+		return ActionDelete
+	}
+	return ActionUpdate
 }
 
 // prepare resolves the request's spec version (migrating the state when it
 // is newer), the action and its parameters. It changes nothing.
 func (e *run) prepare(req Request) (prepared, error) {
-	p := prepared{table: e.table, spec: e.spec, state: e.state}
+	p := prepared{table: e.table, spec: e.spec, state: e.state, req: req}
+	if e.deleted {
+		return p, temporal.NewNonRetryableApplicationError(fmt.Sprintf("%s was deleted", e.ref.WorkflowID()), ErrTypeRejected, nil, "deleted")
+	}
+	if req.IfVersion != nil && *req.IfVersion != e.state.Version {
+		return p, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("%s is at version %d, not %d", e.ref.WorkflowID(), e.state.Version, *req.IfVersion), ErrTypePrecondition, nil)
+	}
 	if req.Spec != "" && req.Spec != e.spec {
 		t := e.tableFor(req.Spec)
 		st, err := Migrate(e.table, t, e.state, req.StateMap)
@@ -151,6 +175,22 @@ func (e *run) prepare(req Request) (prepared, error) {
 			return p, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeStranded, nil)
 		}
 		p.table, p.spec, p.state = t, req.Spec, st
+	}
+	if req.Action == "" {
+		switch {
+		case req.Delete && req.Update == nil:
+			p.next = p.state.Clone()
+			p.next.Version++
+			return p, nil
+		case req.Update != nil && !req.Delete:
+			next, err := p.table.Update(&p.state, req.Update)
+			if err != nil {
+				return p, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeBadRequest, nil)
+			}
+			p.next = next
+			return p, nil
+		}
+		return p, temporal.NewNonRetryableApplicationError("a request names an action, an update or a delete", ErrTypeBadRequest, nil)
 	}
 	a, ok := p.table.Action(req.Action)
 	if !ok {
@@ -166,7 +206,13 @@ func (e *run) prepare(req Request) (prepared, error) {
 }
 
 // check runs Apply on a scratch step and turns a rejection into an error.
+// An update or a delete was fully checked by prepare; its result is copied
+// into the step.
 func (e *run) check(p *prepared, st *specengine.Step) error {
+	if p.action == nil {
+		st.Next, st.Out = p.next, st.Out[:0]
+		return nil
+	}
 	if p.table.Apply(st, &p.state, p.action.Index, p.params) == specengine.OK {
 		return nil
 	}
@@ -259,7 +305,14 @@ func (e *run) apply(ctx workflow.Context, req Request) (Entity, error) {
 	if statusChanged {
 		e.upsert(ctx) // visibility changes only with the status
 	}
-	e.afterCommit(ctx, p.action.Name, req.Params, req.Principal, before, out, "")
+	if req.Delete {
+		e.deleted = true
+	}
+	params := req.Params
+	if req.Update != nil {
+		params = req.Update
+	}
+	e.afterCommit(ctx, p.name(), params, req.Principal, before, out, "")
 	for _, o := range out {
 		if o.Kind == specengine.OutSchedule {
 			e.arm(ctx, Timer{Action: o.Action, Due: workflow.Now(ctx).Add(time.Duration(o.Seconds) * time.Second)})
@@ -285,7 +338,7 @@ func (e *run) afterCommit(ctx workflow.Context, action string, params map[string
 		return
 	}
 	c := Commit{Ref: e.ref, Entity: e.entity, Spec: e.spec, Action: action, Params: params, Principal: principal,
-		Before: before, After: e.view(), At: workflow.Now(ctx)}
+		Before: before, After: e.view(), At: workflow.Now(ctx), Deleted: e.deleted}
 	if action == "" {
 		c.Principal = creator
 	}

@@ -368,3 +368,45 @@ func TestSignalsApplyDedupeAndNeverFail(t *testing.T) {
 		t.Errorf("a rejected signal failed the workflow: %v", f.env.GetWorkflowError())
 	}
 }
+
+func TestUpdateDeleteAndPreconditions(t *testing.T) {
+	f := setup(t, Options{})
+	spec := f.specs.add(t, appFiles(t, "tasks"))
+	v0, v5 := int64(0), int64(5)
+	var stale, patch, badPatch, statePatch, del, after updateResult
+	f.update(time.Second, "s", Request{Action: "Start", IfVersion: &v5}, &stale)
+	f.update(2*time.Second, "p", Request{Update: map[string]any{"description": "more"}, IfVersion: &v0}, &patch)
+	f.update(3*time.Second, "b", Request{Update: map[string]any{"nope": 1}}, &badPatch)
+	f.update(4*time.Second, "sv", Request{Update: map[string]any{"priority": 3}}, &statePatch)
+	f.update(5*time.Second, "d", Request{Delete: true}, &del)
+	f.update(6*time.Second, "a", Request{Action: "Start"}, &after)
+	f.env.ExecuteWorkflow(WorkflowName, taskStart(spec))
+	if typ, _ := rejectionType(stale.rejected); typ != ErrTypePrecondition {
+		t.Errorf("stale If-Match: %+v", stale)
+	}
+	if patch.err != nil || patch.rejected != nil || patch.entity.Fields["description"] != "more" || patch.entity.Version != 1 {
+		t.Errorf("patch: %+v", patch)
+	}
+	for name, r := range map[string]updateResult{"unknown field": badPatch, "state variable": statePatch} {
+		if typ, _ := rejectionType(r.rejected); typ != ErrTypeBadRequest {
+			t.Errorf("%s: %+v", name, r)
+		}
+	}
+	if del.err != nil || del.rejected != nil || del.entity.Version != 2 {
+		t.Errorf("delete: %+v", del)
+	}
+	if !f.env.IsWorkflowCompleted() || f.env.GetWorkflowError() != nil {
+		t.Errorf("deleted entity's workflow: completed %v, error %v", f.env.IsWorkflowCompleted(), f.env.GetWorkflowError())
+	}
+	got := f.hook.actions()
+	if len(got) != 3 || got[1] != ActionUpdate+"@Open" || got[2] != ActionDelete+"@Open" {
+		t.Errorf("commits %v", got)
+	}
+	f.hook.mu.Lock()
+	last := f.hook.commits[len(f.hook.commits)-1]
+	f.hook.mu.Unlock()
+	if !last.Deleted {
+		t.Error("delete commit not marked deleted")
+	}
+	_ = after
+}
