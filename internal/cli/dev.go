@@ -10,24 +10,28 @@ import (
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
 
-	"github.com/temperhq/temper/activities/commitlog"
+	"github.com/temperhq/temper/api"
 	"github.com/temperhq/temper/dev/devserver"
+	"github.com/temperhq/temper/store"
 	"github.com/temperhq/temper/worker"
+	"github.com/temperhq/temper/workflows/entity"
 )
 
 type devCmd struct{}
 
 func (*devCmd) name() string { return "dev" }
 func (*devCmd) synopsis() string {
-	return "run the local stack in one process: embedded Temporal (SQLite), Web UI, worker"
+	return "run the local stack in one process: embedded Temporal (SQLite), Web UI, worker, store, gateway"
 }
 
 func (*devCmd) run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fset := newFlags("dev", stderr, "dev "+serverFlagsUsage+" [--bundle DIR]...")
+	fset := newFlags("dev", stderr, "dev "+serverFlagsUsage+" [--http ADDR] [--store DSN] [--bundle DIR]...")
 	helped := false
 	usage := fset.Usage
 	fset.Usage = func() { helped = true; usage() }
 	sf := addServerFlags(fset)
+	httpAddr := fset.String("http", "127.0.0.1:8080", "gateway `address` (OData under /odata/<app>/; keep it on loopback in dev)")
+	storeDSN := fset.String("store", store.DefaultPath, "the store: a SQLite `path` or postgres://...")
 	var bundles stringList
 	fset.Var(&bundles, "bundle", "a bundle directory whose specs the worker serves (repeatable); the bundled example apps are always served")
 	if err := parseFlags(fset, args); err != nil || helped {
@@ -45,6 +49,15 @@ func (*devCmd) run(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
+	st, err := store.Open(ctx, *storeDSN)
+	if err != nil {
+		return fmt.Errorf("open store: %w", err)
+	}
+	defer st.Close()
+	appsReg, err := gatewayApps(ctx, reg, bundles, st)
+	if err != nil {
+		return err
+	}
 	s, err := devserver.Start(ctx, opts)
 	if err != nil {
 		return err
@@ -54,17 +67,21 @@ func (*devCmd) run(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return errors.Join(fmt.Errorf("dial the dev server: %w", err), s.Stop())
 	}
-	w := worker.New(c, reg, &commitlog.Hook{Log: log}, worker.Options{})
+	w := worker.New(c, reg, commitHook(st, log), worker.Options{})
 	if err := w.Start(); err != nil {
 		c.Close()
 		return errors.Join(fmt.Errorf("start worker: %w", err), s.Stop())
 	}
-	printServer(stdout, s, opts)
-	fmt.Fprintf(stdout, "Worker:           task queue %s, apps %v\n", worker.DefaultTaskQueue, appNames(reg))
-	fmt.Fprintf(stdout, "Try:              temper entity --temporal %s create tasks Tasks t1 '{\"title\": \"Review PR #42\", \"assignee\": \"agent-codereview\"}'\n", s.FrontendAddr())
-	fmt.Fprintln(stdout, "Press Ctrl+C to stop.")
-	<-ctx.Done()
+	gw := api.New(api.Config{Apps: appsReg, Entities: &entity.Client{Temporal: c, TaskQueue: worker.DefaultTaskQueue}, Store: st, Logger: log})
+	herr := serveHTTP(ctx, *httpAddr, gw.Handler(), func(addr string) {
+		printServer(stdout, s, opts)
+		fmt.Fprintf(stdout, "Worker:           task queue %s, apps %v\n", worker.DefaultTaskQueue, appNames(reg))
+		fmt.Fprintf(stdout, "Store:            %s\n", *storeDSN)
+		fmt.Fprintf(stdout, "Gateway:          http://%s/odata/<app>/ (apps: %v)\n", addr, appsReg.Names())
+		fmt.Fprintf(stdout, "Try:              curl -X POST http://%s/odata/tasks/Tasks -H 'Content-Type: application/json' -d '{\"title\": \"Review PR #42\", \"assignee\": \"agent-codereview\"}'\n", addr)
+		fmt.Fprintln(stdout, "Press Ctrl+C to stop.")
+	})
 	w.Stop()
 	c.Close()
-	return s.Stop()
+	return errors.Join(herr, s.Stop())
 }

@@ -17,19 +17,20 @@ import (
 
 // startDev runs temper dev in the background and returns its frontend and
 // UI addresses and a stop function.
-func startDev(t *testing.T, db string) (frontend, ui string, stop func()) {
+func startDev(t *testing.T, db string) (frontend, ui, gateway string, stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errb syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(ctx, []string{"dev", "--db-filename", db, "--port", "0", "--ui-port", "-1"}, &out, &errb)
+		done <- Run(ctx, []string{"dev", "--db-filename", db, "--port", "0", "--ui-port", "-1",
+			"--http", "127.0.0.1:0", "--store", filepath.Join(filepath.Dir(db), "temper.db")}, &out, &errb)
 	}()
-	re := regexp.MustCompile(`Temporal server:\s+(\S+)[\s\S]*Temporal UI:\s+http://(\S+)[\s\S]*Worker:`)
+	re := regexp.MustCompile(`Temporal server:\s+(\S+)[\s\S]*Temporal UI:\s+http://(\S+)[\s\S]*Gateway:\s+http://(\S+)/odata/`)
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		if m := re.FindStringSubmatch(out.String()); m != nil {
-			frontend, ui = m[1], m[2]
+			frontend, ui, gateway = m[1], m[2], m[3]
 			break
 		}
 		select {
@@ -42,7 +43,7 @@ func startDev(t *testing.T, db string) (frontend, ui string, stop func()) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	return frontend, ui, func() {
+	return frontend, ui, gateway, func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("temper dev: %v\n%s", err, errb.String())
@@ -72,17 +73,36 @@ func TestDevKeepsEntitiesAcrossRestarts(t *testing.T) {
 		return e, err
 	}
 
-	addr, _, stop := startDev(t, db)
+	addr, _, gw, stop := startDev(t, db)
 	if _, err := entityCmd(addr, "create", "tasks", "Tasks", "t1", `{"title": "Review PR #42", "assignee": "agent-codereview"}`); err != nil {
 		t.Fatal(err)
 	}
 	if e, err := entityCmd(addr, "act", "tasks", "Tasks", "t1", "Start"); err != nil || e.Status != "InProgress" {
 		t.Fatalf("Start: %+v %v", e, err)
 	}
+	// The gateway serves the same entity.
+	res, err := http.Get("http://" + gw + "/odata/tasks/Tasks('t1')")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Errorf("gateway get: %d", res.StatusCode)
+	}
 	stop()
 
-	addr, ui, stop := startDev(t, db)
+	addr, ui, gw2, stop := startDev(t, db)
 	defer stop()
+	// The gateway lists the entity from the projection the worker wrote.
+	res, err = http.Get("http://" + gw2 + "/odata/tasks/Tasks?$filter=status%20eq%20'InProgress'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(body), `"id":"t1"`) {
+		t.Errorf("gateway list after restart: %d %s", res.StatusCode, body)
+	}
 	e, err := entityCmd(addr, "get", "tasks", "Tasks", "t1")
 	if err != nil || e.Status != "InProgress" || e.Version != 1 {
 		t.Fatalf("after restart: %+v %v", e, err)

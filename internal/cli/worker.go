@@ -12,9 +12,9 @@ import (
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
 
-	"github.com/temperhq/temper/activities/commitlog"
 	"github.com/temperhq/temper/dev/apps"
 	"github.com/temperhq/temper/specengine"
+	"github.com/temperhq/temper/store"
 	"github.com/temperhq/temper/worker"
 )
 
@@ -32,16 +32,25 @@ func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
 func (*workerCmd) run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fset := newFlags("worker", stderr, "worker [--temporal HOST:PORT] [--namespace NS] [--task-queue Q] [--bundle DIR]...")
+	fset := newFlags("worker", stderr, "worker [--temporal HOST:PORT] [--namespace NS] [--task-queue Q] [--store DSN] [--bundle DIR]...")
 	addr := fset.String("temporal", "127.0.0.1:7233", "Temporal frontend address")
 	ns := fset.String("namespace", "default", "Temporal namespace")
 	queue := fset.String("task-queue", worker.DefaultTaskQueue, "task queue of entity workflows")
+	storeDSN := fset.String("store", "", "write projections and trajectories to this store (a SQLite path or postgres://...); empty: log commits only")
 	var bundles stringList
 	fset.Var(&bundles, "bundle", "a bundle directory whose specs the worker serves (repeatable); the bundled example apps are always served")
 	if err := parseFlags(fset, args); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+	var st store.Store
+	if *storeDSN != "" {
+		var err error
+		if st, err = store.Open(ctx, *storeDSN); err != nil {
+			return fmt.Errorf("open store: %w", err)
+		}
+		defer st.Close()
+	}
 	reg, err := registry(bundles)
 	if err != nil {
 		return err
@@ -55,7 +64,7 @@ func (*workerCmd) run(ctx context.Context, args []string, stdout, stderr io.Writ
 		return fmt.Errorf("dial temporal at %s: %w", *addr, err)
 	}
 	defer c.Close()
-	w := worker.New(c, reg, &commitlog.Hook{Log: log}, opts)
+	w := worker.New(c, reg, commitHook(st, log), opts)
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
@@ -65,12 +74,15 @@ func (*workerCmd) run(ctx context.Context, args []string, stdout, stderr io.Writ
 	return nil
 }
 
+// appName is the app a --bundle directory serves: its base name.
+func appName(dir string) string { return filepath.Base(filepath.Clean(dir)) }
+
 // appBundle finds the bundle an app name refers to: a bundled app by name,
 // or a --bundle directory by base name.
 func appBundle(reg *specengine.Registry, dirs []string, app string) (*specengine.Bundle, bool) {
 	var files map[string][]byte
 	for _, d := range dirs {
-		if filepath.Base(filepath.Clean(d)) == app {
+		if appName(d) == app {
 			f, err := ReadBundle(d)
 			if err != nil {
 				return nil, false

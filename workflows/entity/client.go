@@ -112,6 +112,9 @@ func (c *Client) Get(ctx context.Context, ref Ref) (Entity, error) {
 	if err := v.Get(&e); err != nil {
 		return Entity{}, fmt.Errorf("decode %s: %w", ref.WorkflowID(), err)
 	}
+	if e.Deleted {
+		return Entity{}, fmt.Errorf("%w: %s was deleted", ErrNotFound, ref.WorkflowID())
+	}
 	return e, nil
 }
 

@@ -153,6 +153,9 @@ type Entity struct {
 	Creator string         `json:"creator,omitempty"`
 	// CreateKey is the idempotency key of the create request.
 	CreateKey string `json:"create_key,omitempty"`
+	// Deleted is set once the entity was deleted; its closed workflow
+	// still answers queries until retention removes it.
+	Deleted bool `json:"deleted,omitempty"`
 }
 
 // Commit is what the after-commit hook receives: one committed transition.

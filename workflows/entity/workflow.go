@@ -132,6 +132,7 @@ func (e *run) view() Entity {
 	return Entity{
 		Ref: e.ref, Entity: e.entity, Spec: e.spec, Version: e.state.Version,
 		Status: e.table.States[e.state.Status], Fields: e.table.Fields(&e.state), Creator: e.creator, CreateKey: e.key,
+		Deleted: e.deleted,
 	}
 }
 

@@ -1,0 +1,288 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/temperhq/temper/api/odata/ast"
+	"github.com/temperhq/temper/workflows/entity"
+)
+
+// serviceDocument lists the app's entity sets.
+func (s *Server) serviceDocument(r *request) error {
+	var sets []map[string]any
+	for _, t := range r.bundle.TableList {
+		sets = append(sets, map[string]any{"name": t.EntitySet, "kind": "EntitySet", "url": t.EntitySet})
+	}
+	return r.c.JSON(http.StatusOK, map[string]any{"@odata.context": r.root + "$metadata", "value": sets})
+}
+
+// metadata serves the app's CSDL XML.
+func (s *Server) metadata(r *request) error {
+	xml, err := r.bundle.Model.Marshal()
+	if err != nil {
+		return err
+	}
+	return r.c.Blob(http.StatusOK, "application/xml", xml)
+}
+
+// get reads one entity through its workflow: a consistent read.
+func (s *Server) get(r *request) error {
+	if r.query.Filter != nil || r.query.OrderBy != nil || r.query.Top != nil || r.query.Skip != nil || r.query.Count != nil || r.query.Search != nil {
+		return errorf(http.StatusBadRequest, "BadRequest", "$filter, $orderby, $top, $skip, $count and $search apply to collections")
+	}
+	if len(r.query.Expand) > 0 {
+		return errorf(http.StatusNotImplemented, "NotImplemented", "$expand is not supported")
+	}
+	e, err := s.cfg.Entities.Get(r.c.Request().Context(), r.ref())
+	if err != nil {
+		return err
+	}
+	if err := checkSelect(r, r.query.Select); err != nil {
+		return err
+	}
+	r.c.Response().Header().Set("ETag", etag(e.Version))
+	return r.c.JSON(http.StatusOK, render(r, e, r.query.Select, true))
+}
+
+// checkSelect refuses $select of unknown properties.
+func checkSelect(r *request, sel []ast.SelectItem) error {
+	for _, it := range sel {
+		if it.Star || len(it.Path) == 0 {
+			continue
+		}
+		name := it.Path[0]
+		if _, ok := r.table.SlotIndex(name); ok || name == "status" || contains(r.table.KeyProps, name) {
+			continue
+		}
+		return errorf(http.StatusBadRequest, "BadRequest", "$select: %s has no property %q", r.table.Entity, name)
+	}
+	return nil
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// property serves one property, or its raw value with /$value.
+func (s *Server) property(r *request, name string, raw bool) error {
+	e, err := s.cfg.Entities.Get(r.c.Request().Context(), r.ref())
+	if err != nil {
+		return err
+	}
+	var v any
+	switch {
+	case contains(r.table.KeyProps, name) && len(r.table.KeyProps) == 1:
+		v = e.Ref.Key
+	default:
+		var ok bool
+		if v, ok = e.Fields[name]; !ok {
+			return errorf(http.StatusNotFound, "NotFound", "%s has no property %q", r.table.Entity, name)
+		}
+	}
+	if raw {
+		if v == nil {
+			return r.c.NoContent(http.StatusNoContent)
+		}
+		return r.c.String(http.StatusOK, toText(v))
+	}
+	if v == nil {
+		return r.c.NoContent(http.StatusNoContent)
+	}
+	return r.c.JSON(http.StatusOK, map[string]any{
+		"@odata.context": r.root + "$metadata#" + r.table.EntitySet + "(" + quoteKey(r.key) + ")/" + name,
+		"value":          v,
+	})
+}
+
+func quoteKey(k string) string {
+	if strings.Contains(k, "=") {
+		return k
+	}
+	return "'" + strings.ReplaceAll(k, "'", "''") + "'"
+}
+
+// create starts an entity: 201 with the entity and its Location, or 204
+// with Prefer: return=minimal.
+func (s *Server) create(r *request) error {
+	body, err := s.decodeBody(r.c, false)
+	if err != nil {
+		return err
+	}
+	key := ""
+	if len(r.table.KeyProps) == 1 {
+		kp := r.table.KeyProps[0]
+		if v, ok := body[kp]; ok {
+			ks, ok := v.(string)
+			if !ok || ks == "" {
+				return errorf(http.StatusBadRequest, "BadRequest", "key %s must be a non-empty string", kp)
+			}
+			key = ks
+			delete(body, kp)
+		} else {
+			key = s.cfg.NewID()
+		}
+	} else {
+		parts := make([]string, len(r.table.KeyProps))
+		for i, kp := range r.table.KeyProps {
+			v, ok := body[kp]
+			if !ok {
+				return errorf(http.StatusBadRequest, "BadRequest", "the body must give key property %s", kp)
+			}
+			parts[i] = kp + "=" + literalKey(v)
+			delete(body, kp)
+		}
+		key = strings.Join(parts, ",")
+	}
+	// Validate the body with the table before starting anything.
+	if _, err := r.table.New(key, body); err != nil {
+		return err
+	}
+	r.key = key
+	start := entity.Start{Ref: r.ref(), Entity: r.table.Entity, Spec: r.bundle.Hash, Body: body,
+		IdempotencyKey: r.c.Request().Header.Get("Idempotency-Key")}
+	e, err := s.cfg.Entities.Create(r.c.Request().Context(), start)
+	if err != nil {
+		return err
+	}
+	loc := entityURL(r.root, r.table.EntitySet, key, r.table)
+	h := r.c.Response().Header()
+	h.Set("Location", loc)
+	h.Set("ETag", etag(e.Version))
+	if parsePrefer(r.c.Request()).minimal {
+		h.Set("OData-EntityId", loc)
+		h.Set("Preference-Applied", "return=minimal")
+		return r.c.NoContent(http.StatusNoContent)
+	}
+	return r.c.JSON(http.StatusCreated, render(r, e, nil, true))
+}
+
+func literalKey(v any) string {
+	switch x := v.(type) {
+	case string:
+		return "'" + strings.ReplaceAll(x, "'", "''") + "'"
+	}
+	return toText(v)
+}
+
+// action runs a bound action through the workflow: 200 with the entity,
+// 204 with return=minimal, 202 with respond-async (a signal).
+func (s *Server) action(r *request, qualified string) error {
+	name := qualified
+	if i := strings.LastIndexByte(qualified, '.'); i >= 0 {
+		ns := qualified[:i]
+		if ns != r.table.Namespace {
+			return errorf(http.StatusNotFound, "UnknownAction", "%s is not an action of %s (namespace %s)", qualified, r.table.Entity, r.table.Namespace)
+		}
+		name = qualified[i+1:]
+	}
+	a, ok := r.table.Action(name)
+	if !ok || a.Event {
+		return errorf(http.StatusNotFound, "UnknownAction", "%s has no action %s", r.table.Entity, name)
+	}
+	params, err := s.decodeBody(r.c, true)
+	if err != nil {
+		return err
+	}
+	if _, err := r.table.Params(a, params); err != nil {
+		return err
+	}
+	cond, err := ifMatch(r.c.Request())
+	if err != nil {
+		return err
+	}
+	req := entity.Request{Action: name, Params: params, Spec: r.bundle.Hash, IfVersion: cond}
+	idem := r.c.Request().Header.Get("Idempotency-Key")
+	p := parsePrefer(r.c.Request())
+	if p.async {
+		req.RequestID = idem
+		if req.RequestID == "" {
+			req.RequestID = s.cfg.NewID()
+		}
+		if err := s.cfg.Entities.Signal(r.c.Request().Context(), r.ref(), req); err != nil {
+			return err
+		}
+		h := r.c.Response().Header()
+		h.Set("Location", entityURL(r.root, r.table.EntitySet, r.key, r.table))
+		h.Set("Preference-Applied", "respond-async")
+		return r.c.NoContent(http.StatusAccepted)
+	}
+	e, err := s.cfg.Entities.Act(r.c.Request().Context(), r.ref(), idem, req)
+	if err != nil {
+		return err
+	}
+	r.c.Response().Header().Set("ETag", etag(e.Version))
+	if p.minimal {
+		r.c.Response().Header().Set("Preference-Applied", "return=minimal")
+		return r.c.NoContent(http.StatusNoContent)
+	}
+	return r.c.JSON(http.StatusOK, render(r, e, nil, true))
+}
+
+// update writes data-model fields (PATCH; PUT replaces them all).
+func (s *Server) update(r *request) error {
+	if !r.table.Updatable() {
+		return methodNotAllowed(r.c, "GET, DELETE")
+	}
+	body, err := s.decodeBody(r.c, false)
+	if err != nil {
+		return err
+	}
+	for _, kp := range r.table.KeyProps {
+		delete(body, kp)
+	}
+	if r.c.Request().Method == http.MethodPut {
+		// PUT replaces: every field not given is reset to null.
+		for _, v := range r.table.Vars {
+			if _, given := body[v.Name]; v.Field && !given {
+				body[v.Name] = nil
+			}
+		}
+	}
+	cond, err := ifMatch(r.c.Request())
+	if err != nil {
+		return err
+	}
+	e, err := s.cfg.Entities.Act(r.c.Request().Context(), r.ref(), r.c.Request().Header.Get("Idempotency-Key"),
+		entity.Request{Update: body, Spec: r.bundle.Hash, IfVersion: cond})
+	if err != nil {
+		return err
+	}
+	r.c.Response().Header().Set("ETag", etag(e.Version))
+	if parsePrefer(r.c.Request()).representation {
+		r.c.Response().Header().Set("Preference-Applied", "return=representation")
+		return r.c.JSON(http.StatusOK, render(r, e, nil, true))
+	}
+	return r.c.NoContent(http.StatusNoContent)
+}
+
+// delete ends the entity.
+func (s *Server) delete(r *request) error {
+	cond, err := ifMatch(r.c.Request())
+	if err != nil {
+		return err
+	}
+	if _, err := s.cfg.Entities.Act(r.c.Request().Context(), r.ref(), r.c.Request().Header.Get("Idempotency-Key"),
+		entity.Request{Delete: true, Spec: r.bundle.Hash, IfVersion: cond}); err != nil {
+		return err
+	}
+	return r.c.NoContent(http.StatusNoContent)
+}
+
+// toText renders a JSON value as plain text for $value and $count.
+func toText(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case nil:
+		return ""
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}

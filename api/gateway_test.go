@@ -1,0 +1,289 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/temperhq/temper/activities/projection"
+	"github.com/temperhq/temper/api"
+	"github.com/temperhq/temper/dev/apps"
+	"github.com/temperhq/temper/internal/testtemporal"
+	"github.com/temperhq/temper/specengine"
+	"github.com/temperhq/temper/store"
+	"github.com/temperhq/temper/worker"
+	"github.com/temperhq/temper/workflows/entity"
+)
+
+// stack is the temper dev wiring on a real Temporal server: worker with
+// the projection hook, SQLite store, gateway.
+type stack struct {
+	url   string
+	store store.Store
+}
+
+func newStack(t *testing.T, pageSize int) *stack {
+	t.Helper()
+	ts := testtemporal.New(t)
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "temper.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	reg := specengine.NewRegistry()
+	appsReg := api.NewApps()
+	for _, n := range apps.Names() {
+		files, err := apps.Files(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := specengine.Load(files)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reg.Add(b)
+		appsReg.Activate(n, b)
+		for _, tab := range b.TableList {
+			if err := st.EnsureSet(ctx, store.SetSchema{App: n, Set: tab.EntitySet, EntityType: tab.Entity, Schema: api.Schema(b, tab)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	c := ts.GetDefaultClient()
+	w := worker.New(c, reg, &projection.Hook{Store: st}, worker.Options{TaskQueue: "gw"})
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Stop)
+	gw := api.New(api.Config{Apps: appsReg, Entities: &entity.Client{Temporal: c, TaskQueue: "gw"}, Store: st, PageSize: pageSize})
+	srv := httptest.NewServer(gw.Handler())
+	t.Cleanup(srv.Close)
+	return &stack{url: srv.URL, store: st}
+}
+
+type resp struct {
+	status int
+	header http.Header
+	body   map[string]any
+	raw    string
+}
+
+func (s *stack) do(t *testing.T, method, path string, body any, headers ...string) resp {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, s.url+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := http.DefaultClient.Do(req.WithContext(ctx))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	out := resp{status: res.StatusCode, header: res.Header, raw: string(raw)}
+	_ = json.Unmarshal(raw, &out.body)
+	return out
+}
+
+func (r resp) code() string {
+	if e, ok := r.body["error"].(map[string]any); ok {
+		s, _ := e["code"].(string)
+		return s
+	}
+	return ""
+}
+
+func TestGateway(t *testing.T) {
+	s := newStack(t, 3)
+	root := "/odata/tasks/"
+
+	t.Run("service document and metadata", func(t *testing.T) {
+		r := s.do(t, "GET", root, nil)
+		if r.status != 200 || r.header.Get("OData-Version") != "4.01" || !strings.Contains(r.raw, `"name":"Tasks"`) {
+			t.Fatalf("service document: %d %s", r.status, r.raw)
+		}
+		r = s.do(t, "GET", root+"$metadata", nil)
+		if r.status != 200 || !strings.Contains(r.raw, `<EntitySet Name="Tasks"`) || !strings.Contains(r.raw, `<Action Name="Start" IsBound="true">`) {
+			t.Fatalf("metadata: %d %s", r.status, r.raw)
+		}
+		if r := s.do(t, "GET", "/odata/nope/", nil); r.status != 404 {
+			t.Errorf("unknown app: %d", r.status)
+		}
+		if r := s.do(t, "GET", root, nil, "OData-MaxVersion", "4.0"); r.header.Get("OData-Version") != "4.0" {
+			t.Errorf("OData-MaxVersion 4.0 answered %q", r.header.Get("OData-Version"))
+		}
+	})
+
+	t.Run("create, read, act", func(t *testing.T) {
+		r := s.do(t, "POST", root+"Tasks", map[string]any{"id": "t/1", "title": "Review PR #42", "assignee": "agent-codereview"})
+		if r.status != 201 || r.header.Get("Location") != s.url+root+"Tasks('t%2F1')" || r.body["status"] != "Open" || r.body["@odata.etag"] != `W/"0"` {
+			t.Fatalf("create: %d %v %s", r.status, r.header, r.raw)
+		}
+		if r := s.do(t, "POST", root+"Tasks", map[string]any{"id": "t/1", "title": "again"}); r.status != 409 {
+			t.Errorf("second create: %d %s", r.status, r.raw)
+		}
+		r = s.do(t, "GET", root+"Tasks('t%2F1')", nil)
+		if r.status != 200 || r.body["id"] != "t/1" || r.body["title"] != "Review PR #42" {
+			t.Fatalf("get: %d %s", r.status, r.raw)
+		}
+		r = s.do(t, "POST", root+"Tasks('t%2F1')/Tracker.Complete", nil)
+		if r.status != 409 || r.code() != "WrongState" || !strings.Contains(r.raw, "Open") {
+			t.Errorf("Complete in Open: %d %s", r.status, r.raw)
+		}
+		r = s.do(t, "POST", root+"Tasks('t%2F1')/Tracker.Start", map[string]any{}, "Idempotency-Key", "start-1")
+		if r.status != 200 || r.body["status"] != "InProgress" {
+			t.Fatalf("Start: %d %s", r.status, r.raw)
+		}
+		r = s.do(t, "POST", root+"Tasks('t%2F1')/Tracker.Start", map[string]any{}, "Idempotency-Key", "start-1")
+		if r.status != 200 || r.body["@odata.etag"] != `W/"1"` {
+			t.Errorf("retried Start: %d %s", r.status, r.raw)
+		}
+		r = s.do(t, "POST", root+"Tasks('t%2F1')/Tracker.Prioritize", map[string]any{"level": 9})
+		if r.status != 409 || r.code() != "GuardFalse" {
+			t.Errorf("guard false: %d %s", r.status, r.raw)
+		}
+		r = s.do(t, "POST", root+"Tasks('t%2F1')/Tracker.Prioritize", map[string]any{"level": 4}, "If-Match", `W/"0"`)
+		if r.status != 412 {
+			t.Errorf("stale If-Match: %d %s", r.status, r.raw)
+		}
+		r = s.do(t, "POST", root+"Tasks('t%2F1')/Tracker.Prioritize", map[string]any{"level": 4}, "If-Match", `W/"1"`, "Prefer", "return=minimal")
+		if r.status != 204 || r.header.Get("ETag") != `W/"2"` {
+			t.Errorf("Prioritize: %d %v %s", r.status, r.header, r.raw)
+		}
+		r = s.do(t, "POST", root+"Tasks('t%2F1')/Tracker.Fly", nil)
+		if r.status != 404 {
+			t.Errorf("unknown action: %d %s", r.status, r.raw)
+		}
+		r = s.do(t, "PATCH", root+"Tasks('t%2F1')", map[string]any{"description": "details"})
+		if r.status != 204 {
+			t.Errorf("PATCH: %d %s", r.status, r.raw)
+		}
+		r = s.do(t, "PATCH", root+"Tasks('t%2F1')", map[string]any{"priority": 1})
+		if r.status != 400 {
+			t.Errorf("PATCH of a state variable: %d %s", r.status, r.raw)
+		}
+		r = s.do(t, "GET", root+"Tasks('t%2F1')/description/$value", nil)
+		if r.status != 200 || r.raw != "details" {
+			t.Errorf("$value: %d %s", r.status, r.raw)
+		}
+		r = s.do(t, "POST", root+"Tasks", "not an object")
+		if r.status != 400 {
+			t.Errorf("bad body: %d", r.status)
+		}
+		r = s.do(t, "GET", root+"Tasks('nope')", nil)
+		if r.status != 404 {
+			t.Errorf("unknown key: %d %s", r.status, r.raw)
+		}
+	})
+
+	t.Run("lists, filters and paging", func(t *testing.T) {
+		for i, title := range []string{"a", "b", "c", "d", "e"} {
+			r := s.do(t, "POST", root+"Tasks", map[string]any{"id": "p" + title, "title": title, "assignee": "x"})
+			if r.status != 201 {
+				t.Fatalf("create %d: %d %s", i, r.status, r.raw)
+			}
+		}
+		s.do(t, "POST", root+"Tasks('pa')/Tracker.Start", nil)
+		s.do(t, "POST", root+"Tasks('pb')/Tracker.Start", nil)
+		r := s.do(t, "GET", root+"Tasks?$filter=status%20eq%20'InProgress'&$count=true&$orderby=id", nil)
+		if r.status != 200 || r.body["@odata.count"] != float64(3) {
+			t.Fatalf("filter: %d %s", r.status, r.raw)
+		}
+		r = s.do(t, "GET", root+"Tasks?$orderby=title%20desc&$select=title", nil)
+		vals, _ := r.body["value"].([]any)
+		if r.status != 200 || len(vals) != 3 || r.body["@odata.nextLink"] == nil {
+			t.Fatalf("first page: %d %s", r.status, r.raw)
+		}
+		next := strings.TrimPrefix(r.body["@odata.nextLink"].(string), s.url)
+		r = s.do(t, "GET", next, nil)
+		vals2, _ := r.body["value"].([]any)
+		if r.status != 200 || len(vals2) != 3 || r.body["@odata.nextLink"] != nil {
+			t.Fatalf("second page: %d %s", r.status, r.raw)
+		}
+		r = s.do(t, "GET", root+"Tasks/$count", nil)
+		if r.status != 200 || r.raw != "6" {
+			t.Errorf("$count: %d %s", r.status, r.raw)
+		}
+		r = s.do(t, "GET", root+"Tasks?$top=2&$skip=1&$orderby=id", nil)
+		vals, _ = r.body["value"].([]any)
+		if r.status != 200 || len(vals) != 2 || vals[0].(map[string]any)["id"] != "pb" {
+			t.Errorf("$top/$skip: %d %s", r.status, r.raw)
+		}
+		for _, bad := range []struct {
+			q    string
+			want int
+		}{
+			{"$filter=status%20eq", 400},
+			{"$filter=nope%20eq%201", 400},
+			{"$top=1&$top=2", 400},
+			{"$apply=groupby((status))", 501},
+			{"$format=xml", 406},
+		} {
+			if r := s.do(t, "GET", root+"Tasks?"+bad.q, nil); r.status != bad.want {
+				t.Errorf("%s: %d, want %d: %s", bad.q, r.status, bad.want, r.raw)
+			}
+		}
+	})
+
+	t.Run("delete", func(t *testing.T) {
+		if r := s.do(t, "DELETE", root+"Tasks('pe')", nil); r.status != 204 {
+			t.Fatalf("delete: %d %s", r.status, r.raw)
+		}
+		if r := s.do(t, "GET", root+"Tasks/$count", nil); r.raw != "5" {
+			t.Errorf("count after delete: %s", r.raw)
+		}
+		if r := s.do(t, "GET", root+"Tasks('pe')", nil); r.status != 404 {
+			t.Errorf("get after delete: %d %s", r.status, r.raw)
+		}
+		if r := s.do(t, "POST", root+"Tasks('pe')/Tracker.Start", nil); r.status != 404 {
+			t.Errorf("action after delete: %d %s", r.status, r.raw)
+		}
+	})
+}
+
+// TestODataClientLibrary drives the gateway with @odata/client from npm.
+func TestODataClientLibrary(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Fatal("node is required for the OData client end-to-end test (scripts/ensure-deps installs it)")
+	}
+	if _, err := os.Stat("e2e/odataclient/node_modules/@odata/client"); err != nil {
+		t.Fatalf("@odata/client is not installed (run scripts/ensure-npm): %v", err)
+	}
+	s := newStack(t, 100)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, "e2e.mjs", s.url+"/odata/tasks/")
+	cmd.Dir = "e2e/odataclient"
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("@odata/client e2e: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), `"passed":11`) {
+		t.Errorf("unexpected output: %s", out)
+	}
+	t.Logf("@odata/client: %s", strings.TrimSpace(string(out)))
+}

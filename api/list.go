@@ -1,0 +1,177 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/temperhq/temper/api/odata/uri"
+	"github.com/temperhq/temper/specengine"
+	"github.com/temperhq/temper/specengine/csdl"
+	"github.com/temperhq/temper/store"
+	"github.com/temperhq/temper/workflows/entity"
+)
+
+// translateQuery maps parser and store errors: 400 for what is malformed
+// or refused, 501 for what is valid OData but not implemented.
+func translateQuery(err error) *Error {
+	var se *uri.SyntaxError
+	if errors.As(err, &se) {
+		return &Error{Status: http.StatusBadRequest, Code: "BadRequest", Message: se.Error(), Target: se.Option}
+	}
+	var qe *store.QueryError
+	if errors.As(err, &qe) {
+		return &Error{Status: http.StatusBadRequest, Code: "BadRequest", Message: qe.Error()}
+	}
+	var ue *store.UnsupportedError
+	if errors.As(err, &ue) {
+		return &Error{Status: http.StatusNotImplemented, Code: "NotImplemented", Message: ue.Error()}
+	}
+	return nil
+}
+
+// Schema is the store schema of an entity set: its key, status and every
+// variable and data-model property with its Edm type.
+func Schema(b *specengine.Bundle, t *specengine.Table) store.Schema {
+	props := map[string]string{"status": "Edm.String"}
+	for _, k := range t.KeyProps {
+		props[k] = "Edm.String"
+	}
+	if et := b.Model.EntityType(t.Namespace + "." + t.Entity); et != nil {
+		for _, p := range b.Model.AllProperties(et) {
+			props[p.Name] = p.Type
+		}
+	}
+	for _, v := range t.Vars {
+		if _, ok := props[v.Name]; !ok {
+			props[v.Name] = edmOf(v.Type)
+		}
+	}
+	return store.Schema{Properties: props, Key: append([]string(nil), t.KeyProps...)}
+}
+
+func edmOf(t interface{ String() string }) string {
+	switch t.String() {
+	case "bool":
+		return "Edm.Boolean"
+	case "int", "counter":
+		return "Edm.Int64"
+	case "float":
+		return "Edm.Double"
+	case "list":
+		return csdl.CollectionOf("Edm.String")
+	}
+	return "Edm.String"
+}
+
+// list serves a collection (or its /$count) from the projection, with
+// server-driven paging.
+func (s *Server) list(r *request, countOnly bool) error {
+	q := r.query
+	if len(q.Expand) > 0 {
+		return errorf(http.StatusNotImplemented, "NotImplemented", "$expand is not supported")
+	}
+	if err := checkSelect(r, q.Select); err != nil {
+		return err
+	}
+	page := s.cfg.PageSize
+	if p := parsePrefer(r.c.Request()).maxPageSize; p > 0 {
+		page = min(p, s.cfg.MaxPageSize)
+	}
+	lq := store.ListQuery{App: r.app, Set: r.table.EntitySet, Schema: Schema(r.bundle, r.table),
+		Filter: q.Filter, Search: q.Search, OrderBy: q.OrderBy, After: q.SkipToken}
+	top := -1
+	if q.Top != nil {
+		top = int(min(*q.Top, int64(1<<31-1)))
+	}
+	if q.Skip != nil {
+		lq.Skip = int(min(*q.Skip, int64(1<<31-1)))
+	}
+	lq.Top = page
+	if top >= 0 && top < page {
+		lq.Top = top
+	}
+	lq.Count = countOnly || q.Count != nil && *q.Count
+	if countOnly {
+		lq.Top = 0
+	}
+	res, err := s.cfg.Store.Query(r.c.Request().Context(), lq)
+	if err != nil {
+		return err
+	}
+	if countOnly {
+		return r.c.String(http.StatusOK, strconv.FormatInt(*res.Count, 10))
+	}
+	out := map[string]any{"@odata.context": r.root + "$metadata#" + r.table.EntitySet}
+	if lq.Count && res.Count != nil {
+		out["@odata.count"] = *res.Count
+	}
+	values := make([]any, 0, len(res.Entities))
+	for _, e := range res.Entities {
+		values = append(values, render(r, fromProjection(e), q.Select, false))
+	}
+	out["value"] = values
+	// A next page exists when the store says so and the client's $top
+	// still wants more.
+	if res.Next != "" && (top < 0 || top > len(res.Entities)) {
+		next, err := nextLink(r, res.Next, top, len(res.Entities))
+		if err != nil {
+			return err
+		}
+		out["@odata.nextLink"] = next
+	}
+	if parsePrefer(r.c.Request()).maxPageSize > 0 {
+		r.c.Response().Header().Set("Preference-Applied", fmt.Sprintf("odata.maxpagesize=%d", page))
+	}
+	return r.c.JSON(http.StatusOK, out)
+}
+
+// nextLink is the request's URL with $skiptoken set to the store's token,
+// $skip dropped (the token already skipped) and $top reduced by what this
+// page returned. The client's other options are kept byte for byte.
+func nextLink(r *request, token string, top, got int) (string, error) {
+	var parts []string
+	for _, p := range strings.Split(r.c.Request().URL.RawQuery, "&") {
+		if p == "" {
+			continue
+		}
+		name, _, _ := strings.Cut(p, "=")
+		if dec, err := url.QueryUnescape(strings.ReplaceAll(name, "+", "%2B")); err == nil {
+			name = dec
+		}
+		switch strings.TrimPrefix(strings.ToLower(name), "$") {
+		case "skiptoken", "skip", "top":
+			continue
+		}
+		parts = append(parts, p)
+	}
+	if top >= 0 {
+		parts = append(parts, "$top="+strconv.Itoa(top-got))
+	}
+	parts = append(parts, "$skiptoken="+url.QueryEscape(token))
+	return r.root + r.table.EntitySet + "?" + strings.Join(parts, "&"), nil
+}
+
+// fromProjection turns a stored projection into the workflow's view.
+func fromProjection(e store.Entity) entity.Entity {
+	fields := map[string]any{}
+	for k, v := range e.Fields {
+		if n, ok := v.(json.Number); ok {
+			if i, err := n.Int64(); err == nil {
+				fields[k] = i
+				continue
+			}
+			f, _ := n.Float64()
+			fields[k] = f
+			continue
+		}
+		fields[k] = v
+	}
+	fields["status"] = e.Status
+	return entity.Entity{Ref: entity.Ref{App: e.App, EntitySet: e.Set, Key: e.Key}, Entity: e.Type, Spec: e.Spec,
+		Version: e.Version, Status: e.Status, Fields: fields, Creator: e.Creator}
+}

@@ -1,0 +1,377 @@
+package api
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/temperhq/temper/api/odata/ast"
+	"github.com/temperhq/temper/api/odata/uri"
+	"github.com/temperhq/temper/specengine"
+	"github.com/temperhq/temper/workflows/entity"
+)
+
+// request is one OData request resolved against its app.
+type request struct {
+	c      echo.Context
+	app    string
+	bundle *specengine.Bundle
+	root   string // absolute service root URL, ending in '/'
+	path   *ast.ResourcePath
+	query  *ast.Query
+	table  *specengine.Table
+	key    string // canonical key of the addressed entity, "" for a collection
+}
+
+func (r *request) ref() entity.Ref {
+	return entity.Ref{App: r.app, EntitySet: r.table.EntitySet, Key: r.key}
+}
+
+// dispatch routes every request below /odata/<app>/.
+func (s *Server) dispatch(c echo.Context) error {
+	app := c.Param("app")
+	b, ok := s.cfg.Apps.Get(app)
+	if !ok {
+		return errorf(http.StatusNotFound, "NotFound", "no app %q", app)
+	}
+	req := c.Request()
+	prefix := "/odata/" + url.PathEscape(app) + "/"
+	escaped := req.URL.EscapedPath()
+	if !strings.HasPrefix(escaped, prefix) {
+		prefix = "/odata/" + app + "/"
+	}
+	raw := strings.TrimPrefix(escaped, prefix)
+	scheme := "http"
+	if req.TLS != nil {
+		scheme = "https"
+	}
+	r := &request{c: c, app: app, bundle: b, root: scheme + "://" + req.Host + prefix}
+	q, err := uri.ParseQuery(req.URL.RawQuery)
+	if err != nil {
+		return err
+	}
+	r.query = q
+	if len(q.Unsupported) > 0 {
+		return errorf(http.StatusNotImplemented, "NotImplemented", "query option %s is not supported", strings.Join(q.Unsupported, ", "))
+	}
+	if err := checkFormat(c, q); err != nil {
+		return err
+	}
+	switch raw {
+	case "":
+		if req.Method != http.MethodGet && req.Method != http.MethodHead {
+			return methodNotAllowed(c, "GET")
+		}
+		return s.serviceDocument(r)
+	case "$metadata":
+		if req.Method != http.MethodGet && req.Method != http.MethodHead {
+			return methodNotAllowed(c, "GET")
+		}
+		return s.metadata(r)
+	case "$batch":
+		return errorf(http.StatusNotImplemented, "NotImplemented", "$batch is not supported")
+	}
+	rp, err := uri.ParsePath(raw)
+	if err != nil {
+		return err
+	}
+	r.path = rp
+	segs := rp.Segments
+	if segs[0].Kind != ast.SegEntitySet {
+		return errorf(http.StatusNotFound, "NotFound", "no resource %q", raw)
+	}
+	for _, t := range b.TableList {
+		if t.EntitySet == segs[0].Name {
+			r.table = t
+		}
+	}
+	if r.table == nil {
+		return errorf(http.StatusNotFound, "NotFound", "app %s has no entity set %q", app, segs[0].Name)
+	}
+	if state, busy := s.cfg.Apps.Verifying(app, r.table.Entity); busy {
+		return &Error{Status: http.StatusLocked, Code: "Verifying", Message: fmt.Sprintf("%s is being verified (%s); try again when it is deployed", r.table.Entity, state)}
+	}
+	if len(segs[0].Keys) > 0 {
+		if r.key, err = canonicalKey(r.table, segs[0].Keys); err != nil {
+			return err
+		}
+	}
+	rest := segs[1:]
+	switch {
+	case r.key == "" && len(rest) == 0:
+		switch req.Method {
+		case http.MethodGet, http.MethodHead:
+			return s.list(r, false)
+		case http.MethodPost:
+			return s.create(r)
+		}
+		return methodNotAllowed(c, "GET, POST")
+	case r.key == "" && len(rest) == 1 && rest[0].Kind == ast.SegCount:
+		if req.Method != http.MethodGet {
+			return methodNotAllowed(c, "GET")
+		}
+		return s.list(r, true)
+	case r.key == "":
+		return errorf(http.StatusNotFound, "NotFound", "no resource %q", raw)
+	case len(rest) == 0:
+		switch req.Method {
+		case http.MethodGet, http.MethodHead:
+			return s.get(r)
+		case http.MethodPatch, http.MethodPut:
+			return s.update(r)
+		case http.MethodDelete:
+			return s.delete(r)
+		}
+		return methodNotAllowed(c, "GET, PATCH, PUT, DELETE")
+	case len(rest) == 1 && (rest[0].Kind == ast.SegOperation || rest[0].Kind == ast.SegNavigation && strings.Contains(rest[0].Name, ".")):
+		if req.Method != http.MethodPost {
+			return methodNotAllowed(c, "POST")
+		}
+		return s.action(r, rest[0].Name)
+	case len(rest) <= 2 && (rest[0].Kind == ast.SegNavigation || rest[0].Kind == ast.SegProperty):
+		if req.Method != http.MethodGet {
+			return methodNotAllowed(c, "GET")
+		}
+		raw := len(rest) == 2 && rest[1].Kind == ast.SegValue
+		if len(rest) == 2 && !raw {
+			return errorf(http.StatusNotImplemented, "NotImplemented", "navigation beyond a property is not supported")
+		}
+		return s.property(r, rest[0].Name, raw)
+	}
+	return errorf(http.StatusNotImplemented, "NotImplemented", "resource path %q is not supported", raw)
+}
+
+func methodNotAllowed(c echo.Context, allow string) error {
+	c.Response().Header().Set("Allow", allow)
+	return errorf(http.StatusMethodNotAllowed, "MethodNotAllowed", "%s is not allowed here (allowed: %s)", c.Request().Method, allow)
+}
+
+// checkFormat honours $format and Accept: JSON, or 406.
+func checkFormat(c echo.Context, q *ast.Query) error {
+	if q.Format != "" {
+		f := strings.ToLower(q.Format)
+		if f != "json" && !strings.HasPrefix(f, "application/json") {
+			return errorf(http.StatusNotAcceptable, "NotAcceptable", "$format=%s: this service answers JSON", q.Format)
+		}
+		return nil
+	}
+	accept := c.Request().Header.Get("Accept")
+	if accept == "" {
+		return nil
+	}
+	for _, part := range strings.Split(accept, ",") {
+		mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		switch mt {
+		case "application/json", "application/*", "*/*", "application/xml", "text/plain", "text/*":
+			return nil
+		}
+	}
+	return errorf(http.StatusNotAcceptable, "NotAcceptable", "Accept %q: this service answers application/json", accept)
+}
+
+// canonicalKey turns a key predicate into the entity's key string: the
+// single key's value, or name=value pairs in key order for compound keys.
+func canonicalKey(t *specengine.Table, keys []ast.KeyValue) (string, error) {
+	if len(t.KeyProps) == 0 {
+		return "", errorf(http.StatusBadRequest, "BadRequest", "%s has no key", t.Entity)
+	}
+	if len(keys) == 1 && keys[0].Name == "" {
+		if len(t.KeyProps) != 1 {
+			return "", errorf(http.StatusBadRequest, "BadRequest", "%s has a compound key (%s): name each part", t.Entity, strings.Join(t.KeyProps, ", "))
+		}
+		return keyText(keys[0])
+	}
+	byName := map[string]ast.KeyValue{}
+	for _, k := range keys {
+		byName[k.Name] = k
+	}
+	if len(byName) != len(t.KeyProps) {
+		return "", errorf(http.StatusBadRequest, "BadRequest", "%s's key is (%s)", t.Entity, strings.Join(t.KeyProps, ", "))
+	}
+	if len(t.KeyProps) == 1 {
+		k, ok := byName[t.KeyProps[0]]
+		if !ok {
+			return "", errorf(http.StatusBadRequest, "BadRequest", "%s's key is %s", t.Entity, t.KeyProps[0])
+		}
+		return keyText(k)
+	}
+	parts := make([]string, len(t.KeyProps))
+	for i, name := range t.KeyProps {
+		k, ok := byName[name]
+		if !ok {
+			return "", errorf(http.StatusBadRequest, "BadRequest", "%s's key is (%s)", t.Entity, strings.Join(t.KeyProps, ", "))
+		}
+		v, err := keyText(k)
+		if err != nil {
+			return "", err
+		}
+		parts[i] = name + "=" + v
+	}
+	return strings.Join(parts, ","), nil
+}
+
+func keyText(k ast.KeyValue) (string, error) {
+	if k.Value == nil {
+		return "", errorf(http.StatusBadRequest, "BadRequest", "key aliases are not supported")
+	}
+	switch v := k.Value.Value.(type) {
+	case string:
+		if v == "" {
+			return "", errorf(http.StatusBadRequest, "BadRequest", "an empty key")
+		}
+		return v, nil
+	case int64:
+		return strconv.FormatInt(v, 10), nil
+	}
+	return "", errorf(http.StatusBadRequest, "BadRequest", "key of kind %d is not supported", k.Value.Kind)
+}
+
+// decodeBody reads a JSON object body within the size limit.
+func (s *Server) decodeBody(c echo.Context, optional bool) (map[string]any, error) {
+	req := c.Request()
+	body, err := io.ReadAll(io.LimitReader(req.Body, s.cfg.MaxBody+1))
+	if err != nil {
+		return nil, errorf(http.StatusBadRequest, "BadRequest", "read body: %v", err)
+	}
+	if int64(len(body)) > s.cfg.MaxBody {
+		return nil, errorf(http.StatusRequestEntityTooLarge, "TooLarge", "the body exceeds %d bytes", s.cfg.MaxBody)
+	}
+	if len(strings.TrimSpace(string(body))) == 0 {
+		if optional {
+			return map[string]any{}, nil
+		}
+		return nil, errorf(http.StatusBadRequest, "BadRequest", "a JSON object body is required")
+	}
+	if ct := req.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || mt != "application/json" {
+			return nil, errorf(http.StatusUnsupportedMediaType, "UnsupportedMediaType", "Content-Type %q: send application/json", ct)
+		}
+	}
+	var m map[string]any
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.UseNumber()
+	if err := dec.Decode(&m); err != nil {
+		return nil, errorf(http.StatusBadRequest, "BadRequest", "the body is not a JSON object: %v", err)
+	}
+	if dec.More() {
+		return nil, errorf(http.StatusBadRequest, "BadRequest", "the body holds more than one JSON value")
+	}
+	// Instance annotations (@odata.type, ...) are not fields.
+	for k := range m {
+		if strings.Contains(k, "@") {
+			delete(m, k)
+		}
+	}
+	return m, nil
+}
+
+// prefer parses the Prefer header.
+type prefer struct {
+	minimal, representation, async bool
+	maxPageSize                    int
+}
+
+func parsePrefer(r *http.Request) prefer {
+	var p prefer
+	for _, v := range r.Header.Values("Prefer") {
+		for _, part := range strings.Split(v, ",") {
+			part = strings.TrimSpace(strings.ToLower(part))
+			part = strings.TrimPrefix(part, "odata.")
+			switch {
+			case part == "return=minimal":
+				p.minimal = true
+			case part == "return=representation":
+				p.representation = true
+			case part == "respond-async":
+				p.async = true
+			case strings.HasPrefix(part, "maxpagesize="):
+				p.maxPageSize, _ = strconv.Atoi(strings.TrimPrefix(part, "maxpagesize="))
+			}
+		}
+	}
+	return p
+}
+
+// ifMatch reads If-Match: "*" or a weak or strong ETag W/"<version>".
+func ifMatch(r *http.Request) (*int64, error) {
+	v := strings.TrimSpace(r.Header.Get("If-Match"))
+	if v == "" || v == "*" {
+		return nil, nil
+	}
+	v = strings.TrimPrefix(v, "W/")
+	n, err := strconv.ParseInt(strings.Trim(v, `"`), 10, 64)
+	if err != nil {
+		return nil, errorf(http.StatusPreconditionFailed, "PreconditionFailed", "If-Match %q is not an ETag of this service", r.Header.Get("If-Match"))
+	}
+	return &n, nil
+}
+
+func etag(version int64) string { return `W/"` + strconv.FormatInt(version, 10) + `"` }
+
+// entityURL is the canonical URL of an entity.
+func entityURL(root, set, key string, t *specengine.Table) string {
+	if len(t.KeyProps) > 1 {
+		return root + set + "(" + key + ")"
+	}
+	return root + set + "('" + url.PathEscape(strings.ReplaceAll(key, "'", "''")) + "')"
+}
+
+// render is the OData JSON of an entity; selected limits the properties
+// (nil: all).
+func render(r *request, e entity.Entity, selected []ast.SelectItem, withContext bool) map[string]any {
+	out := map[string]any{}
+	if withContext {
+		out["@odata.context"] = r.root + "$metadata#" + r.table.EntitySet + "/$entity"
+	}
+	out["@odata.etag"] = etag(e.Version)
+	fields := map[string]any{}
+	for k, v := range e.Fields {
+		fields[k] = v
+	}
+	if len(r.table.KeyProps) == 1 {
+		fields[r.table.KeyProps[0]] = e.Ref.Key
+	}
+	keep := selectSet(selected)
+	for k, v := range fields {
+		if keep == nil || keep[k] || k == "id" && len(r.table.KeyProps) == 1 && r.table.KeyProps[0] == k {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func selectSet(sel []ast.SelectItem) map[string]bool {
+	if len(sel) == 0 {
+		return nil
+	}
+	m := map[string]bool{}
+	for _, s := range sel {
+		if s.Star {
+			return nil
+		}
+		if len(s.Path) > 0 {
+			m[s.Path[0]] = true
+		}
+	}
+	return m
+}
+
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}

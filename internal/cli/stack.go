@@ -1,0 +1,85 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/temperhq/temper/activities/commitlog"
+	"github.com/temperhq/temper/activities/projection"
+	"github.com/temperhq/temper/api"
+	"github.com/temperhq/temper/dev/apps"
+	"github.com/temperhq/temper/specengine"
+	"github.com/temperhq/temper/store"
+	"github.com/temperhq/temper/workflows/entity"
+)
+
+// hooks runs several after-commit hooks in order.
+type hooks []entity.Hook
+
+func (h hooks) AfterCommit(ctx context.Context, c entity.Commit) error {
+	var errs []error
+	for _, x := range h {
+		errs = append(errs, x.AfterCommit(ctx, c))
+	}
+	return errors.Join(errs...)
+}
+
+// commitHook is the worker's after-commit hook: the projection and
+// trajectory when a store is open, and a log line per commit.
+func commitHook(st store.Store, log *slog.Logger) entity.Hook {
+	h := hooks{&commitlog.Hook{Log: log}}
+	if st != nil {
+		h = append(hooks{&projection.Hook{Store: st}}, h...)
+	}
+	return h
+}
+
+// gatewayApps activates the registry's bundled apps and the given bundle
+// directories in a gateway app registry and lays out their entity sets in
+// the store.
+func gatewayApps(ctx context.Context, reg *specengine.Registry, dirs []string, st store.Store) (*api.Apps, error) {
+	out := api.NewApps()
+	names := apps.Names()
+	for _, d := range dirs {
+		names = append(names, appName(d))
+	}
+	for _, n := range names {
+		b, ok := appBundle(reg, dirs, n)
+		if !ok {
+			return nil, fmt.Errorf("app %s: no loaded bundle", n)
+		}
+		out.Activate(n, b)
+		for _, t := range b.TableList {
+			if err := st.EnsureSet(ctx, store.SetSchema{App: n, Set: t.EntitySet, EntityType: t.Entity, Schema: api.Schema(b, t)}); err != nil {
+				return nil, fmt.Errorf("lay out %s/%s: %w", n, t.EntitySet, err)
+			}
+		}
+	}
+	return out, nil
+}
+
+// serveHTTP serves h on addr until ctx ends; it returns the bound address
+// through ready.
+func serveHTTP(ctx context.Context, addr string, h http.Handler, ready func(string)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("gateway: listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	ready(ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	case err := <-errc:
+		return fmt.Errorf("gateway: %w", err)
+	}
+}

@@ -1,0 +1,76 @@
+// Package store keeps Temper's read side: one projection per entity (the
+// latest committed version, what lists and filters read) and an
+// append-only trajectory (one record per committed transition). Store is
+// the one interface; store/sqlite (the embedded default, a file under
+// .temper/) and store/postgres (pgx) implement it and pass the same
+// conformance suite, store/storetest. Open picks the backend from its
+// argument. OData $filter, $orderby, $search and paging are translated to
+// parameterized SQL by store/sqlgen; errors are ErrNotFound, ErrConflict,
+// *QueryError (400) and *UnsupportedError (501).
+//
+// # Layout: one table per entity set, typed generated columns
+//
+// Each entity set gets its own table (temper_p<id>, the id from a catalog
+// table, so no name from outside ever becomes an identifier) holding the
+// fixed columns (key, entity type, spec, version, status, creator,
+// timestamps) and the fields as one JSON document. EnsureSet, called at
+// deploy with the set's schema, adds one generated column per primitive
+// property, computed by the database from the document (VIRTUAL in
+// SQLite, STORED in PostgreSQL; a mismatching JSON type yields NULL), and
+// two indexes per column: (column, key) and (status, column, key). Writers
+// therefore only write the document: a projection write is one
+// INSERT ... ON CONFLICT (key) DO UPDATE ... WHERE stored.version <
+// excluded.version, whatever the schema, and a set written before it was
+// ensured (or a property added later) still answers queries, from the
+// document, until EnsureSet lays it out. Collections stay in the document
+// and are read with json_each / jsonb_array_elements.
+//
+// Why: the tracked query is a filtered, ordered page of 50 with its count
+// over 100,000 entities of one set (status eq 'Open' and priority gt 2,
+// $orderby=priority desc,id, $count=true; about 12,000 rows match).
+// Measured on this project's 2-core machine, p50/p99 in ms, 500 runs
+// each:
+//
+//	layout                                   SQLite          PostgreSQL 15
+//	typed generated columns (chosen)         2.6 / 4.2       2.6 / 5.8
+//	JSON document + expression index         2.2 / 3.0       9.7 / 15.0
+//	JSON document, no index                  79 / 91         11 / 19
+//	next page by skip token (no count)       2.2 / 3.3       1.8 / 3.4
+//	PutProjection (version bump)             0.12 / 0.35     0.19 / 0.42
+//	RecordCommit (projection + trajectory)   0.16 / 0.52     0.21 / 0.48
+//
+// In SQLite an index on a virtual column is an expression index, and the
+// two perform alike; in PostgreSQL only real columns allow index-only
+// scans, so counting the matches through an expression index visits every
+// matching row (3.7x slower) while the typed column's (status, priority,
+// key) index answers both the count and the page. Typed columns also give
+// the planner statistics per property and keep query SQL free of JSON
+// paths. The page query is a deferred join (find the page's keys from the
+// index alone, then read those 50 rows): with a mixed-direction order
+// SQLite otherwise sorts whole rows of the top priority group (13 ms
+// instead of 2.6). The count runs in the same snapshot as the page (one
+// read transaction; on PostgreSQL one pipelined REPEATABLE READ batch).
+//
+// Reproduce with
+//
+//	go test -run '^$' -bench Store -benchtime 500x ./store/sqlite
+//	TEMPER_TEST_POSTGRES_DSN=$(bash scripts/pg-throwaway start) \
+//	  go test -run '^$' -bench Store -benchtime 500x ./store/postgres
+//
+// Semantics are the same on both backends and pinned by the suite: text
+// compares by code point (PostgreSQL columns and parameters use COLLATE
+// "C"); tolower, toupper and $search fold ASCII letters only; Decimal
+// compares as a double; date/time values are normalized to UTC with
+// microsecond precision and their functions answer in UTC; div of integers
+// truncates toward zero and divby divides as doubles; division by zero is
+// null; comparisons are false when an operand is null, eq and ne treat
+// null as equal to null, and a null Boolean value stays null under not.
+//
+// Not done: composite keys and non-string keys, enumeration types (has),
+// durations, binary, geography, complex and navigation paths, cast and
+// isof, mod of non-integers; these are UnsupportedError. Columns are never
+// dropped when a property leaves the schema or changes type (a new column
+// is added), so processes with an older view of the catalog keep working.
+// A re-created entity (same key after a delete) restarts at version 1 and
+// its first trajectory records collide with the old ones, which are kept.
+package store

@@ -1,0 +1,143 @@
+package model
+
+import (
+	"context"
+	"time"
+
+	"github.com/temperhq/temper/api/odata/ast"
+)
+
+// Ref names an entity: its app, entity set and key.
+type Ref struct {
+	App string `json:"app"`
+	Set string `json:"set"`
+	Key string `json:"key"`
+}
+
+// ID is app/set/key, like the entity's workflow id. (Not String: Entity
+// and Trajectory embed Ref and would print as their ID alone.)
+func (r Ref) ID() string { return r.App + "/" + r.Set + "/" + r.Key }
+
+// Entity is the projection of one entity: the latest committed version the
+// store has seen.
+type Entity struct {
+	Ref
+	// Type is the entity type (the spec's automaton name).
+	Type string `json:"type"`
+	// Spec is the content hash of the spec version the entity runs.
+	Spec    string `json:"spec"`
+	Version int64  `json:"version"`
+	Status  string `json:"status"`
+	// Fields are the state variables and data-model fields, as JSON values.
+	Fields  map[string]any `json:"fields"`
+	Creator string         `json:"creator,omitempty"`
+	// CreatedAt is kept from the first write; zero means UpdatedAt.
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Trajectory is the record of one committed transition. It is append-only
+// and identified by (Ref, Version).
+type Trajectory struct {
+	Ref
+	Type    string `json:"type"`
+	Version int64  `json:"version"`
+	// Action is "" for the create, or a pseudo-action such as "$update".
+	Action    string         `json:"action"`
+	Params    map[string]any `json:"params,omitempty"`
+	Principal string         `json:"principal,omitempty"`
+	Before    string         `json:"before,omitempty"`
+	After     string         `json:"after"`
+	Spec      string         `json:"spec"`
+	At        time.Time      `json:"at"`
+}
+
+// Schema is what a query may name: the entity set's properties by name
+// with their Edm type ("Edm.String", "Edm.Int32", "Collection(Edm.String)",
+// ...) and the key property names. "status" and the key are always
+// present: a schema without them gets them as Edm.String.
+type Schema struct {
+	Properties map[string]string `json:"properties"`
+	Key        []string          `json:"key"`
+}
+
+// SetSchema is the schema of one entity set, given at deploy so the store
+// can lay out and index the set.
+type SetSchema struct {
+	App        string `json:"app"`
+	Set        string `json:"set"`
+	EntityType string `json:"entity_type"`
+	Schema     Schema `json:"schema"`
+}
+
+// ListQuery is one page of an entity set, from an OData request: the
+// syntax trees come from the URL parser, the schema from the data model.
+type ListQuery struct {
+	App, Set string
+	Schema   Schema
+	Filter   ast.Expr
+	Search   ast.Search
+	OrderBy  []ast.OrderItem
+	// Top is the page size: at most Top entities are returned; zero or
+	// less returns none (a count-only request).
+	Top int
+	// Skip skips entities after the cursor.
+	Skip int
+	// Count asks for the number of entities matching Filter and Search,
+	// regardless of Top, Skip and After.
+	Count bool
+	// After is a skip token from a previous ListResult.Next: the page
+	// continues after the last entity of that page (keyset paging, stable
+	// under concurrent writes). It is only valid with the same OrderBy.
+	After string
+	// Now is the instant now() stands for; zero means the wall clock.
+	Now time.Time
+}
+
+// ListResult is one page.
+type ListResult struct {
+	Entities []Entity
+	// Count is set when ListQuery.Count asked for it.
+	Count *int64
+	// Next is the skip token of the next page, "" on the last page.
+	Next string
+}
+
+// Store keeps projections and trajectories. Every backend passes the
+// conformance suite in store/storetest.
+type Store interface {
+	// Migrate applies the schema migrations not yet applied; Open calls
+	// it. It is idempotent and safe to run from concurrent processes.
+	Migrate(ctx context.Context) error
+	// EnsureSet lays out an entity set for its schema: typed, indexed
+	// columns for its primitive properties. It is additive and idempotent;
+	// a deploy calls it for every set. Writes to a set that was never
+	// ensured work, but its queries cannot use indexes until it is.
+	EnsureSet(ctx context.Context, s SetSchema) error
+	// PutProjection writes the entity unless the stored version is the
+	// same or newer, so replays and retries never move it backwards.
+	PutProjection(ctx context.Context, e Entity) error
+	// PutProjections is PutProjection for many entities in one
+	// transaction (rebuilds, imports).
+	PutProjections(ctx context.Context, es []Entity) error
+	// GetProjection returns ErrNotFound for an unknown entity.
+	GetProjection(ctx context.Context, r Ref) (Entity, error)
+	// DeleteProjection removes the entity's projection (its trajectory
+	// stays); ErrNotFound if there is none.
+	DeleteProjection(ctx context.Context, r Ref) error
+	// AppendTrajectory records a transition; a second record of the same
+	// (entity, version) is a no-op.
+	AppendTrajectory(ctx context.Context, t Trajectory) error
+	// RecordCommit is PutProjection and AppendTrajectory in one
+	// transaction: what the after-commit hook writes.
+	RecordCommit(ctx context.Context, e Entity, t Trajectory) error
+	// EntityTrajectory lists an entity's transitions, newest first.
+	EntityTrajectory(ctx context.Context, r Ref, limit int) ([]Trajectory, error)
+	// AppTrajectories lists an app's transitions, newest first.
+	AppTrajectories(ctx context.Context, app string, limit int) ([]Trajectory, error)
+	// Query returns one page of an entity set. Errors are *QueryError
+	// (the request is wrong: 400) or *UnsupportedError (501).
+	Query(ctx context.Context, q ListQuery) (ListResult, error)
+	// Close releases the connections.
+	Close() error
+}

@@ -1,0 +1,512 @@
+package sqlgen
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/temperhq/temper/api/odata/ast"
+	"github.com/temperhq/temper/store/internal/model"
+)
+
+// Column is a typed column of an entity set's table, as the store's
+// catalog assigned it.
+type Column struct {
+	// Name is the SQL column name (from the catalog, never from a query).
+	Name string
+	Kind model.Kind
+}
+
+// Table is where an entity set lives. All names are the store's own; the
+// table is aliased t in generated SQL.
+type Table struct {
+	Name string
+	// Select is the column list a page returns, e.g. "t.key, t.fields".
+	Select string
+	// Doc is the JSON document column; Key and Status the fixed columns.
+	Doc, Key, Status string
+	// Columns are the typed columns by property name. A property of the
+	// query's schema without one (or with a different kind) is read from
+	// the JSON document: correct, but not indexed.
+	Columns map[string]Column
+}
+
+// val is a translated expression.
+type val struct {
+	sql  string
+	kind model.Kind
+	null bool // the null literal
+	lit  bool // a bound non-null literal: never null
+	coll bool // a collection property (named by prop)
+	prop string
+}
+
+func (v val) isBool() bool { return v.kind == model.KindBool && !v.coll && !v.null }
+
+type scope struct {
+	name string
+	v    val
+}
+
+// builder accumulates arguments while translating one query.
+type builder struct {
+	d      Dialect
+	t      Table
+	schema model.Schema
+	key    string
+	now    time.Time
+	args   []any
+	paths  map[string]string
+	scopes []scope
+	alias  int
+	// exact is set below a not: there a comparison must be false, not
+	// unknown, when an operand is null (OData's comparisons are
+	// two-valued; null Boolean values stay null).
+	exact bool
+}
+
+func newBuilder(d Dialect, t Table, s model.Schema, now time.Time) (*builder, error) {
+	s, err := s.Normalized()
+	if err != nil {
+		return nil, err
+	}
+	if now.IsZero() {
+		now = time.Now()
+	}
+	return &builder{d: d, t: t, schema: s, key: s.Key[0], now: now, paths: map[string]string{}}, nil
+}
+
+// bind adds an argument of kind k and returns its placeholder.
+func (b *builder) bind(k model.Kind, v any) string {
+	b.args = append(b.args, b.d.Arg(k, v))
+	return b.d.Param(len(b.args), k)
+}
+
+func (b *builder) lit(k model.Kind, v any) val { return val{sql: b.bind(k, v), kind: k, lit: true} }
+
+// path binds the JSON path of a property once per query.
+func (b *builder) path(prop string) string {
+	if p, ok := b.paths[prop]; ok {
+		return p
+	}
+	b.args = append(b.args, b.d.JSONPathArg(prop))
+	p := b.d.Param(len(b.args), model.KindUnsupported)
+	b.paths[prop] = p
+	return p
+}
+
+func qerr(off int, format string, a ...any) error {
+	return &model.QueryError{Offset: off, Msg: fmt.Sprintf(format, a...)}
+}
+
+func unsupported(off int, what string) error { return &model.UnsupportedError{Offset: off, What: what} }
+
+// Filter translates a Boolean expression (a $filter) into an SQL
+// condition. It is what List uses; tests and the fuzzer call it directly.
+func Filter(d Dialect, t Table, s model.Schema, e ast.Expr, now time.Time) (string, []any, error) {
+	b, err := newBuilder(d, t, s, now)
+	if err != nil {
+		return "", nil, err
+	}
+	c, err := b.cond(e)
+	if err != nil {
+		return "", nil, err
+	}
+	return c, b.args, nil
+}
+
+// cond translates a Boolean expression used as a condition.
+func (b *builder) cond(e ast.Expr) (string, error) {
+	v, err := b.expr(e)
+	if err != nil {
+		return "", err
+	}
+	if !v.isBool() {
+		return "", qerr(e.Offset(), "the expression is not Boolean")
+	}
+	return v.sql, nil
+}
+
+func (b *builder) expr(e ast.Expr) (val, error) {
+	switch x := e.(type) {
+	case nil:
+		return val{}, qerr(-1, "missing expression")
+	case *ast.Literal:
+		if x.Kind == ast.LitNull {
+			return val{sql: "NULL", null: true}, nil
+		}
+		k, v, err := literal(x)
+		if err != nil {
+			return val{}, err
+		}
+		if k == model.KindBool {
+			if v.(bool) {
+				return val{sql: "TRUE", kind: k, lit: true}, nil
+			}
+			return val{sql: "FALSE", kind: k, lit: true}, nil
+		}
+		return b.lit(k, v), nil
+	case *ast.Alias:
+		// OData: a parameter alias without a value is null.
+		return val{sql: "NULL", null: true}, nil
+	case *ast.Path:
+		return b.pathExpr(x)
+	case *ast.Unary:
+		return b.unary(x)
+	case *ast.Binary:
+		return b.binary(x)
+	case *ast.List:
+		return val{}, qerr(x.Off, "a list is only allowed after in")
+	case *ast.Call:
+		return b.call(x)
+	case *ast.Lambda:
+		return b.lambda(x)
+	}
+	return val{}, unsupported(e.Offset(), fmt.Sprintf("expression %T", e))
+}
+
+// property resolves a property of the entity to its column, or to its
+// JSON path when the catalog has no column of the right kind.
+func (b *builder) property(name string, off int) (val, error) {
+	typName, ok := b.schema.Properties[name]
+	if !ok {
+		return val{}, qerr(off, "unknown property %q", name)
+	}
+	t := model.ParseType(typName)
+	if t.Kind == model.KindUnsupported {
+		return val{}, unsupported(off, "properties of type "+t.Name)
+	}
+	if t.Collection {
+		return val{kind: t.Kind, coll: true, prop: name}, nil
+	}
+	switch name {
+	case b.key:
+		if t.Kind != model.KindString && t.Kind != model.KindGuid {
+			return val{}, unsupported(off, "keys of type "+t.Name)
+		}
+		return val{sql: "t." + b.t.Key, kind: t.Kind}, nil
+	case "status":
+		if t.Kind != model.KindString {
+			return val{}, qerr(off, "status must be Edm.String")
+		}
+		return val{sql: "t." + b.t.Status, kind: t.Kind}, nil
+	}
+	if c, ok := b.t.Columns[name]; ok && c.Kind == t.Kind {
+		return val{sql: "t." + c.Name, kind: t.Kind}, nil
+	}
+	return val{sql: b.d.Extract("t."+b.t.Doc, b.path(name), t.Kind), kind: t.Kind}, nil
+}
+
+func (b *builder) pathExpr(p *ast.Path) (val, error) {
+	segs := p.Segments
+	if len(segs) == 0 {
+		return val{}, qerr(p.Off, "empty path")
+	}
+	for _, prm := range p.Params {
+		if prm != nil {
+			return val{}, unsupported(p.Off, "key predicates, function calls and options in paths")
+		}
+	}
+	for _, s := range segs {
+		if strings.HasPrefix(s, "@") {
+			return val{}, unsupported(p.Off, "annotations in paths")
+		}
+	}
+	if segs[0] == "$this" {
+		return val{}, unsupported(p.Off, "$this")
+	}
+	if segs[0] == "$it" {
+		segs = segs[1:]
+		if len(segs) == 0 {
+			return val{}, unsupported(p.Off, "$it as a value")
+		}
+	}
+	if segs[0] == "$root" {
+		return val{}, unsupported(p.Off, "$root")
+	}
+	for i := len(b.scopes) - 1; i >= 0; i-- {
+		if b.scopes[i].name == segs[0] {
+			if len(segs) > 1 {
+				return val{}, unsupported(p.Off, "members of lambda variables (collections of complex types)")
+			}
+			return b.scopes[i].v, nil
+		}
+	}
+	v, err := b.property(segs[0], p.Off)
+	if err != nil {
+		if len(segs) > 1 && strings.Contains(segs[0], ".") {
+			return val{}, unsupported(p.Off, "type casts in paths")
+		}
+		return val{}, err
+	}
+	if len(segs) == 1 {
+		return v, nil
+	}
+	if len(segs) == 2 && segs[1] == "$count" && v.coll {
+		return val{sql: b.d.ArrayLength("t."+b.t.Doc, b.path(v.prop)), kind: model.KindInt}, nil
+	}
+	return val{}, unsupported(p.Off, "navigation and complex property paths")
+}
+
+func (b *builder) unary(u *ast.Unary) (val, error) {
+	exact := b.exact
+	if u.Op == ast.OpNot {
+		b.exact = true
+	}
+	x, err := b.expr(u.X)
+	b.exact = exact
+	if err != nil {
+		return val{}, err
+	}
+	switch u.Op {
+	case ast.OpNot:
+		if !x.isBool() {
+			return val{}, qerr(u.Off, "not needs a Boolean operand")
+		}
+		return val{sql: "(NOT " + x.sql + ")", kind: model.KindBool}, nil
+	case ast.OpNeg:
+		if x.null {
+			return x, nil
+		}
+		if !numeric(x) {
+			return val{}, qerr(u.Off, "- needs a number")
+		}
+		return val{sql: "(-" + x.sql + ")", kind: x.kind}, nil
+	}
+	return val{}, unsupported(u.Off, "unary operator")
+}
+
+func numeric(v val) bool {
+	return !v.coll && !v.null && (v.kind == model.KindInt || v.kind == model.KindDouble)
+}
+
+// comparable reports whether two kinds compare with each other.
+func comparable(a, b model.Kind) bool {
+	group := func(k model.Kind) model.Kind {
+		switch k {
+		case model.KindDouble:
+			return model.KindInt
+		case model.KindGuid:
+			return model.KindString
+		}
+		return k
+	}
+	return group(a) == group(b)
+}
+
+var cmpOps = map[ast.BinaryOp]string{ast.OpGt: ">", ast.OpGe: ">=", ast.OpLt: "<", ast.OpLe: "<="}
+
+func (b *builder) binary(x *ast.Binary) (val, error) {
+	switch x.Op {
+	case ast.OpHas:
+		return val{}, unsupported(x.Off, "the has operator (no enumeration types)")
+	case ast.OpIn:
+		return b.in(x)
+	}
+	exact := b.exact
+	if x.Op != ast.OpAnd && x.Op != ast.OpOr {
+		// Operands of comparisons need their exact value.
+		b.exact = true
+	}
+	l, err := b.expr(x.L)
+	if err != nil {
+		return val{}, err
+	}
+	r, err := b.expr(x.R)
+	b.exact = exact
+	if err != nil {
+		return val{}, err
+	}
+	if l.coll || r.coll {
+		return val{}, qerr(x.Off, "%s does not apply to collections", x.Op)
+	}
+	switch x.Op {
+	case ast.OpAnd, ast.OpOr:
+		if !l.isBool() || !r.isBool() {
+			return val{}, qerr(x.Off, "%s needs Boolean operands", x.Op)
+		}
+		op := " AND "
+		if x.Op == ast.OpOr {
+			op = " OR "
+		}
+		return val{sql: "(" + l.sql + op + r.sql + ")", kind: model.KindBool}, nil
+	case ast.OpEq, ast.OpNe:
+		return b.equal(x, l, r)
+	case ast.OpGt, ast.OpGe, ast.OpLt, ast.OpLe:
+		if l.null || r.null {
+			// Ordering against null is false in OData. The operands stay
+			// in the SQL so their parameters are still referenced.
+			return val{sql: "(" + l.sql + " IS NULL AND " + r.sql + " IS NULL AND FALSE)", kind: model.KindBool}, nil
+		}
+		if !comparable(l.kind, r.kind) {
+			return val{}, qerr(x.Off, "cannot compare %s with %s", l.kind, r.kind)
+		}
+		return b.compared("(" + l.sql + " " + cmpOps[x.Op] + " " + r.sql + ")"), nil
+	}
+	return b.arith(x, l, r)
+}
+
+func (b *builder) equal(x *ast.Binary, l, r val) (val, error) {
+	eq := x.Op == ast.OpEq
+	switch {
+	case l.null && r.null:
+		return val{sql: map[bool]string{true: "TRUE", false: "FALSE"}[eq], kind: model.KindBool}, nil
+	case l.null || r.null:
+		o := l
+		if l.null {
+			o = r
+		}
+		if eq {
+			return val{sql: "(" + o.sql + " IS NULL)", kind: model.KindBool}, nil
+		}
+		return val{sql: "(" + o.sql + " IS NOT NULL)", kind: model.KindBool}, nil
+	}
+	if !comparable(l.kind, r.kind) {
+		return val{}, qerr(x.Off, "cannot compare %s with %s", l.kind, r.kind)
+	}
+	if l.lit || r.lit {
+		// Against a non-null literal plain = is exact (null = v is
+		// unknown, i.e. false) and keeps indexes usable; ne must be true
+		// for null.
+		if eq {
+			return b.compared("(" + l.sql + " = " + r.sql + ")"), nil
+		}
+		return val{sql: b.d.NullSafeNe(l.sql, r.sql), kind: model.KindBool}, nil
+	}
+	if eq {
+		return val{sql: b.d.NullSafeEq(l.sql, r.sql), kind: model.KindBool}, nil
+	}
+	return val{sql: b.d.NullSafeNe(l.sql, r.sql), kind: model.KindBool}, nil
+}
+
+// compared is a comparison that is unknown when an operand is null: in
+// exact mode it is made false.
+func (b *builder) compared(sql string) val {
+	if b.exact {
+		sql = "COALESCE(" + sql + ", FALSE)"
+	}
+	return val{sql: sql, kind: model.KindBool}
+}
+
+func (b *builder) in(x *ast.Binary) (val, error) {
+	exact := b.exact
+	b.exact = true
+	defer func() { b.exact = exact }()
+	l, err := b.expr(x.L)
+	if err != nil {
+		return val{}, err
+	}
+	if l.coll {
+		return val{}, qerr(x.Off, "in does not apply to collections")
+	}
+	list, ok := x.R.(*ast.List)
+	if !ok {
+		return val{}, unsupported(x.Off, "in with a collection expression on the right")
+	}
+	if len(list.Items) == 0 {
+		return val{sql: "(" + l.sql + " IS NULL AND FALSE)", kind: model.KindBool}, nil
+	}
+	var items []string
+	hasNull := false
+	for _, it := range list.Items {
+		v, err := b.expr(it)
+		if err != nil {
+			return val{}, err
+		}
+		if v.null {
+			hasNull = true
+			continue
+		}
+		if v.coll || !comparable(l.kind, v.kind) || l.null {
+			return val{}, qerr(it.Offset(), "cannot compare %s with %s", l.kind, v.kind)
+		}
+		items = append(items, v.sql)
+	}
+	var parts []string
+	if len(items) > 0 {
+		in := l.sql + " IN (" + strings.Join(items, ", ") + ")"
+		if exact {
+			in = "COALESCE(" + in + ", FALSE)"
+		}
+		parts = append(parts, in)
+	}
+	if hasNull {
+		parts = append(parts, l.sql+" IS NULL")
+	}
+	return val{sql: "(" + strings.Join(parts, " OR ") + ")", kind: model.KindBool}, nil
+}
+
+func (b *builder) arith(x *ast.Binary, l, r val) (val, error) {
+	if (!numeric(l) && !l.null) || (!numeric(r) && !r.null) {
+		return val{}, qerr(x.Off, "%s needs numbers", x.Op)
+	}
+	kind := model.KindInt
+	if l.kind == model.KindDouble || r.kind == model.KindDouble {
+		kind = model.KindDouble
+	}
+	switch x.Op {
+	case ast.OpAdd, ast.OpSub, ast.OpMul:
+		op := map[ast.BinaryOp]string{ast.OpAdd: " + ", ast.OpSub: " - ", ast.OpMul: " * "}[x.Op]
+		return val{sql: "(" + l.sql + op + r.sql + ")", kind: kind}, nil
+	case ast.OpDiv:
+		// Integer operands divide as integers (truncating); division by
+		// zero is null on both engines.
+		if kind == model.KindInt {
+			return val{sql: "(" + l.sql + " / NULLIF(" + r.sql + ", 0))", kind: kind}, nil
+		}
+		return b.fdiv(l, r), nil
+	case ast.OpDivBy:
+		return b.fdiv(l, r), nil
+	case ast.OpMod:
+		if kind != model.KindInt {
+			return val{}, unsupported(x.Off, "mod on non-integer numbers")
+		}
+		return val{sql: "(" + l.sql + " % NULLIF(" + r.sql + ", 0))", kind: kind}, nil
+	}
+	return val{}, unsupported(x.Off, "operator "+x.Op.String())
+}
+
+func (b *builder) fdiv(l, r val) val {
+	return val{sql: "(" + b.d.ToDouble(l.sql) + " / NULLIF(" + b.d.ToDouble(r.sql) + ", 0))", kind: model.KindDouble}
+}
+
+func (b *builder) lambda(x *ast.Lambda) (val, error) {
+	if x.Path == nil {
+		return val{}, qerr(x.Off, "lambda without a collection")
+	}
+	c, err := b.pathExpr(x.Path)
+	if err != nil {
+		return val{}, err
+	}
+	if !c.coll {
+		return val{}, qerr(x.Off, "any and all need a collection")
+	}
+	alias := fmt.Sprintf("l%d", b.alias)
+	b.alias++
+	from := b.d.Elements("t."+b.t.Doc, b.path(c.prop), alias)
+	if x.Body == nil {
+		if x.All {
+			return val{}, qerr(x.Off, "all needs a lambda expression")
+		}
+		return val{sql: "(EXISTS (SELECT 1 FROM " + from + "))", kind: model.KindBool}, nil
+	}
+	if x.Var == "" {
+		return val{}, qerr(x.Off, "lambda without a variable")
+	}
+	if _, clash := b.schema.Properties[x.Var]; clash {
+		return val{}, qerr(x.Off, "lambda variable %q is also a property", x.Var)
+	}
+	b.scopes = append(b.scopes, scope{name: x.Var, v: val{sql: b.d.Element(alias, c.kind), kind: c.kind}})
+	exact := b.exact
+	b.exact = false // the body is a condition of its own
+	body, err := b.cond(x.Body)
+	b.exact = exact
+	b.scopes = b.scopes[:len(b.scopes)-1]
+	if err != nil {
+		return val{}, err
+	}
+	if x.All {
+		return val{sql: "(NOT EXISTS (SELECT 1 FROM " + from + " WHERE NOT COALESCE(" + body + ", FALSE)))", kind: model.KindBool}, nil
+	}
+	return val{sql: "(EXISTS (SELECT 1 FROM " + from + " WHERE " + body + "))", kind: model.KindBool}, nil
+}

@@ -1,0 +1,62 @@
+package store
+
+import (
+	"context"
+	"strings"
+
+	"github.com/temperhq/temper/store/internal/model"
+	"github.com/temperhq/temper/store/postgres"
+	"github.com/temperhq/temper/store/sqlite"
+)
+
+// The store's types are defined in a leaf package so the backends can
+// implement them without importing this one; these are the names to use.
+type (
+	// Store keeps projections and trajectories; see model.Store for the
+	// method contracts.
+	Store = model.Store
+	// Ref names an entity: app, entity set, key.
+	Ref = model.Ref
+	// Entity is the projection of one entity.
+	Entity = model.Entity
+	// Trajectory is the record of one committed transition.
+	Trajectory = model.Trajectory
+	// Schema is what a query may name: property types and the key.
+	Schema = model.Schema
+	// SetSchema is an entity set's schema, given at deploy.
+	SetSchema = model.SetSchema
+	// ListQuery is one page of an entity set.
+	ListQuery = model.ListQuery
+	// ListResult is one page, its count and the next skip token.
+	ListResult = model.ListResult
+	// QueryError is a refused query (400).
+	QueryError = model.QueryError
+	// UnsupportedError is an unimplemented construct (501).
+	UnsupportedError = model.UnsupportedError
+)
+
+// Sentinel errors; backends wrap them with context, test with errors.Is.
+var (
+	ErrNotFound = model.ErrNotFound
+	ErrConflict = model.ErrConflict
+)
+
+// DefaultPath is the embedded database file (relative to the working
+// directory) Open uses for an empty dsnOrPath.
+const DefaultPath = sqlite.DefaultPath
+
+// IsPostgres reports whether dsnOrPath names a PostgreSQL database.
+func IsPostgres(dsnOrPath string) bool {
+	return strings.HasPrefix(dsnOrPath, "postgres://") || strings.HasPrefix(dsnOrPath, "postgresql://")
+}
+
+// Open opens the store named by dsnOrPath and applies its migrations: a
+// postgres:// or postgresql:// URL opens PostgreSQL through pgx, anything
+// else is the path of a SQLite database file (created with its directory;
+// "" is DefaultPath).
+func Open(ctx context.Context, dsnOrPath string) (Store, error) {
+	if IsPostgres(dsnOrPath) {
+		return postgres.Open(ctx, dsnOrPath)
+	}
+	return sqlite.Open(ctx, dsnOrPath)
+}

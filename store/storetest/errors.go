@@ -1,0 +1,120 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/temperhq/temper/api/odata/ast"
+	"github.com/temperhq/temper/store"
+)
+
+// unsupportedCases must fail with *store.UnsupportedError (501).
+var unsupportedCases = []struct {
+	name  string
+	query store.ListQuery
+}{
+	{"has", q(bin(ast.OpHas, p("status"), lit(ast.LitEnum, ast.EnumValue{Type: "NS.Color", Members: []string{"Red"}})))},
+	{"enum literal", q(eq(p("status"), lit(ast.LitEnum, ast.EnumValue{Type: "NS.Color", Members: []string{"Red"}})))},
+	{"cast", q(eq(call("cast", p("priority"), p("Edm.String")), str("1")))},
+	{"isof", q(call("isof", p("Edm.String")))},
+	{"totaloffsetminutes", q(eq(call("totaloffsetminutes", p("at")), num(0)))},
+	{"maxdatetime", q(lt(p("at"), call("maxdatetime")))},
+	{"duration literal", q(eq(p("priority"), lit(ast.LitDuration, "P1D")))},
+	{"binary literal", q(eq(p("title"), lit(ast.LitBinary, []byte("x"))))},
+	{"geo literal", q(eq(p("title"), lit(ast.LitGeo, "geography'POINT(0 0)'")))},
+	{"INF", q(gt(p("score"), lit(ast.LitDouble, posInf())))},
+	{"navigation path", q(eq(p("title", "length"), num(1)))},
+	{"$root", q(eq(p("$root", "Tasks", "status"), str("Open")))},
+	{"cast segment", q(eq(p("NS.Special", "title"), str("x")))},
+	{"mod of doubles", q(eq(bin(ast.OpMod, p("score"), num(2)), num(1)))},
+	{"member of a lambda variable", q(anyOf("labels", "l", eq(p("l", "name"), str("x"))))},
+	{"matchespattern escape", q(call("matchespattern", p("title"), str(`\d+`)))},
+	{"matchespattern flags", q(call("matchespattern", p("title"), str(`(?i)alpha`)))},
+	{"matchespattern lazy", q(call("matchespattern", p("title"), str(`a+?`)))},
+	{"matchespattern pattern not a literal", q(call("matchespattern", p("title"), p("status")))},
+	{"a binary property", q(eq(p("blob"), null()))},
+	{"in a collection expression", q(bin(ast.OpIn, p("status"), p("labels")))},
+	{"key predicate in a path", q(eq(&ast.Path{Segments: []string{"title"}, Params: []*ast.PathParams{{Call: true}}}, str("x")))},
+	{"$this", q(eq(p("$this"), str("x")))},
+	{"annotation", q(eq(p("@Core.Description"), str("x")))},
+	{"custom function", q(eq(&ast.Call{Name: "NS.F", Args: []ast.Expr{num(1)}, ArgNames: []string{"p"}}, num(1)))},
+	{"in a JSON array of expressions", q(bin(ast.OpIn, p("status"), &ast.Array{Items: []ast.Expr{p("title")}}))},
+	{"case", q(eq(call("case", boolean(true), num(1)), num(1)))},
+	{"composite key", store.ListQuery{App: confApp, Set: "Typed", Top: 10, Schema: store.Schema{Key: []string{"a", "b"}}}},
+}
+
+// queryErrorCases must fail with *store.QueryError (400).
+var queryErrorCases = []struct {
+	name  string
+	query store.ListQuery
+}{
+	{"unknown property", q(eq(p("nope"), num(1)))},
+	{"injection as a property name", q(eq(p("title'; DROP TABLE temper_sets; --"), str("x")))},
+	{"string gt number", q(gt(p("status"), num(3)))},
+	{"int eq string", q(eq(p("priority"), str("x")))},
+	{"filter not Boolean", q(p("priority"))},
+	{"string arithmetic", q(eq(bin(ast.OpAdd, p("title"), num(1)), num(2)))},
+	{"unknown function", q(call("frobnicate", p("title")))},
+	{"arity", q(call("contains", p("title")))},
+	{"argument type", q(eq(call("length", p("priority")), num(1)))},
+	{"not of a number", q(not(p("priority")))},
+	{"and of strings", q(and(p("title"), p("status")))},
+	{"collection compared", q(eq(p("labels"), str("x")))},
+	{"lambda on a non-collection", q(anyOf("title", "t", eq(p("t"), str("x"))))},
+	{"lambda variable shadows a property", q(anyOf("labels", "title", eq(p("title"), str("x"))))},
+	{"lambda body not Boolean", q(anyOf("labels", "l", p("l")))},
+	{"all()", q(&ast.Lambda{Path: p("labels"), All: true})},
+	{"bad date", q(eq(p("due"), lit(ast.LitDate, "2024-13-01")))},
+	{"date vs date-time", q(eq(p("due"), lit(ast.LitDateTimeOffset, "2024-01-01T00:00:00Z")))},
+	{"year of a string", q(eq(call("year", p("title")), num(1)))},
+	{"list outside in", q(eq(p("priority"), &ast.List{Items: []ast.Expr{num(1)}}))},
+	{"orderby a collection", store.ListQuery{App: confApp, Set: "Typed", Schema: confSchema, Top: 10, OrderBy: []ast.OrderItem{asc(p("labels"))}}},
+	{"orderby unknown", store.ListQuery{App: confApp, Set: "Typed", Schema: confSchema, Top: 10, OrderBy: []ast.OrderItem{asc(p("x; DROP TABLE y"))}}},
+	{"garbage skip token", store.ListQuery{App: confApp, Set: "Typed", Schema: confSchema, Top: 10, After: "'; DROP TABLE temper_sets; --"}},
+	{"empty search term", store.ListQuery{App: confApp, Set: "Typed", Schema: confSchema, Top: 10, Search: &ast.SearchTerm{}}},
+}
+
+func q(filter ast.Expr) store.ListQuery {
+	return store.ListQuery{App: confApp, Set: "Typed", Schema: confSchema, Filter: filter, Top: 10, Now: confNow}
+}
+
+func testErrors(ctx context.Context, t *testing.T, s store.Store) {
+	for _, c := range unsupportedCases {
+		t.Run("unsupported/"+c.name, func(t *testing.T) {
+			_, err := s.Query(ctx, c.query)
+			var ue *store.UnsupportedError
+			if !errors.As(err, &ue) {
+				t.Fatalf("got %v, want *store.UnsupportedError", err)
+			}
+		})
+	}
+	for _, c := range queryErrorCases {
+		t.Run("invalid/"+c.name, func(t *testing.T) {
+			_, err := s.Query(ctx, c.query)
+			var qe *store.QueryError
+			if !errors.As(err, &qe) {
+				t.Fatalf("got %v, want *store.QueryError", err)
+			}
+		})
+	}
+	t.Run("invalid/token of another orderby", func(t *testing.T) {
+		q1 := store.ListQuery{App: confApp, Set: "Typed", Schema: confSchema, Top: 2, OrderBy: []ast.OrderItem{desc(p("priority"))}}
+		r := mustQuery(ctx, t, s, q1)
+		q2 := q1
+		q2.OrderBy = []ast.OrderItem{asc(p("title"))}
+		q2.After = r.Next
+		var qe *store.QueryError
+		if _, err := s.Query(ctx, q2); !errors.As(err, &qe) {
+			t.Fatalf("got %v, want *store.QueryError", err)
+		}
+	})
+	// After every injection attempt the data is all there.
+	t.Run("data intact", func(t *testing.T) {
+		r := mustQuery(ctx, t, s, store.ListQuery{App: confApp, Set: "Typed", Schema: confSchema, Top: 100, Count: true})
+		if !slices.Equal(keys(r.Entities), all()) {
+			t.Fatalf("after injection attempts: %v", keys(r.Entities))
+		}
+	})
+}
