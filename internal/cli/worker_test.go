@@ -4,6 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -84,5 +88,58 @@ func TestWorkerAndEntityCommands(t *testing.T) {
 	}
 	if _, err := run("act", "tasks", "Nope", "t1", "Start"); err == nil {
 		t.Error("unknown set accepted")
+	}
+}
+
+// TestServeAndWorkerWithStore runs temper worker --store and temper serve
+// against a real server: a task created over HTTP is listed from the
+// projection the worker wrote.
+func TestServeAndWorkerWithStore(t *testing.T) {
+	ts := testtemporal.New(t)
+	addr, ns := ts.GetFrontendHostPort(), ts.GetDefaultNamespace()
+	db := filepath.Join(t.TempDir(), "temper.db")
+	ctx, cancel := context.WithCancel(context.Background())
+	var wout, werr, sout, serr syncBuffer
+	done := make(chan error, 2)
+	go func() {
+		done <- Run(ctx, []string{"worker", "--temporal", addr, "--namespace", ns, "--store", db}, &wout, &werr)
+	}()
+	go func() {
+		done <- Run(ctx, []string{"serve", "--temporal", addr, "--namespace", ns, "--store", db, "--http", "127.0.0.1:0"}, &sout, &serr)
+	}()
+	defer func() {
+		cancel()
+		for range 2 {
+			if err := <-done; err != nil {
+				t.Errorf("command: %v", err)
+			}
+		}
+	}()
+	re := regexp.MustCompile(`gateway: http://(\S+)/odata/`)
+	var gw string
+	for deadline := time.Now().Add(30 * time.Second); gw == ""; time.Sleep(20 * time.Millisecond) {
+		if m := re.FindStringSubmatch(sout.String()); m != nil {
+			gw = m[1]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve not ready: %s %s", sout.String(), serr.String())
+		}
+	}
+	res, err := http.Post("http://"+gw+"/odata/tasks/Tasks", "application/json", strings.NewReader(`{"id": "s1", "title": "served"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 201 {
+		t.Fatalf("create: %d", res.StatusCode)
+	}
+	res, err = http.Get("http://" + gw + "/odata/tasks/Tasks?$filter=title%20eq%20'served'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(body), `"id":"s1"`) {
+		t.Errorf("list: %d %s", res.StatusCode, body)
 	}
 }
