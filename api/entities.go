@@ -32,9 +32,6 @@ func (s *Server) get(r *request) error {
 	if r.query.Filter != nil || r.query.OrderBy != nil || r.query.Top != nil || r.query.Skip != nil || r.query.Count != nil || r.query.Search != nil {
 		return errorf(http.StatusBadRequest, "BadRequest", "$filter, $orderby, $top, $skip, $count and $search apply to collections")
 	}
-	if len(r.query.Expand) > 0 {
-		return errorf(http.StatusNotImplemented, "NotImplemented", "$expand is not supported")
-	}
 	e, err := s.cfg.Entities.Get(r.c.Request().Context(), r.ref())
 	if err != nil {
 		return err
@@ -42,8 +39,12 @@ func (s *Server) get(r *request) error {
 	if err := checkSelect(r, r.query.Select); err != nil {
 		return err
 	}
+	out := render(r, e, r.query.Select, true)
+	if err := s.expand(r, e, out, r.query.Expand); err != nil {
+		return err
+	}
 	r.c.Response().Header().Set("ETag", etag(e.Version))
-	return r.c.JSON(http.StatusOK, render(r, e, r.query.Select, true))
+	return r.c.JSON(http.StatusOK, out)
 }
 
 // checkSelect refuses $select of unknown properties.

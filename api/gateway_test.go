@@ -31,7 +31,7 @@ type stack struct {
 	store store.Store
 }
 
-func newStack(t *testing.T, pageSize int) *stack {
+func newStack(t *testing.T, pageSize int, extra ...map[string][]byte) *stack {
 	t.Helper()
 	ts := testtemporal.New(t)
 	ctx := context.Background()
@@ -42,11 +42,18 @@ func newStack(t *testing.T, pageSize int) *stack {
 	t.Cleanup(func() { st.Close() })
 	reg := specengine.NewRegistry()
 	appsReg := api.NewApps()
+	all := map[string]map[string][]byte{}
 	for _, n := range apps.Names() {
 		files, err := apps.Files(n)
 		if err != nil {
 			t.Fatal(err)
 		}
+		all[n] = files
+	}
+	for i, files := range extra {
+		all["extra"+string(rune('0'+i))] = files
+	}
+	for n, files := range all {
 		b, err := specengine.Load(files)
 		if err != nil {
 			t.Fatal(err)
@@ -286,4 +293,108 @@ func TestODataClientLibrary(t *testing.T) {
 		t.Errorf("unexpected output: %s", out)
 	}
 	t.Logf("@odata/client: %s", strings.TrimSpace(string(out)))
+}
+
+const pmProject = `
+[automaton]
+name = "Project"
+states = ["Active", "Done"]
+initial = "Active"
+[[state]]
+name = "name"
+type = "string"
+[[action]]
+name = "Finish"
+from = ["Active"]
+to = "Done"
+`
+
+const pmTask = `
+[automaton]
+name = "Task"
+states = ["Open", "Closed"]
+initial = "Open"
+[[state]]
+name = "title"
+type = "string"
+[[action]]
+name = "Close"
+from = ["Open"]
+to = "Closed"
+`
+
+const pmModel = `<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="PM" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="Project">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+        <Property Name="status" Type="Edm.String"/>
+        <Property Name="name" Type="Edm.String"/>
+        <NavigationProperty Name="Tasks" Type="Collection(PM.Task)" Partner="Project"/>
+      </EntityType>
+      <EntityType Name="Task">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+        <Property Name="status" Type="Edm.String"/>
+        <Property Name="title" Type="Edm.String"/>
+        <Property Name="project_id" Type="Edm.String"/>
+        <NavigationProperty Name="Project" Type="PM.Project" Partner="Tasks">
+          <ReferentialConstraint Property="project_id" ReferencedProperty="id"/>
+        </NavigationProperty>
+      </EntityType>
+      <EntityContainer Name="Container">
+        <EntitySet Name="Projects" EntityType="PM.Project">
+          <NavigationPropertyBinding Path="Tasks" Target="Tasks"/>
+        </EntitySet>
+        <EntitySet Name="Tasks" EntityType="PM.Task">
+          <NavigationPropertyBinding Path="Project" Target="Projects"/>
+        </EntitySet>
+      </EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>`
+
+func TestNavigationAndExpand(t *testing.T) {
+	s := newStack(t, 100, map[string][]byte{"Project.ioa.toml": []byte(pmProject), "Task.ioa.toml": []byte(pmTask), "model.csdl.xml": []byte(pmModel)})
+	root := "/odata/extra0/"
+	if r := s.do(t, "POST", root+"Projects", map[string]any{"id": "p1", "name": "Temper"}); r.status != 201 {
+		t.Fatalf("project: %d %s", r.status, r.raw)
+	}
+	for _, id := range []string{"a", "b", "c"} {
+		if r := s.do(t, "POST", root+"Tasks", map[string]any{"id": id, "title": "task " + id, "project_id": "p1"}); r.status != 201 {
+			t.Fatalf("task: %d %s", r.status, r.raw)
+		}
+	}
+	s.do(t, "POST", root+"Tasks", map[string]any{"id": "other", "title": "elsewhere"})
+	s.do(t, "POST", root+"Tasks('b')/PM.Close", nil)
+
+	r := s.do(t, "GET", root+"Projects('p1')/Tasks?$filter=status%20eq%20'Open'&$orderby=id&$count=true", nil)
+	if r.status != 200 || r.body["@odata.count"] != float64(2) {
+		t.Fatalf("navigation: %d %s", r.status, r.raw)
+	}
+	r = s.do(t, "GET", root+"Tasks('a')/Project", nil)
+	if r.status != 200 || r.body["name"] != "Temper" {
+		t.Fatalf("single navigation: %d %s", r.status, r.raw)
+	}
+	if r := s.do(t, "GET", root+"Tasks('other')/Project", nil); r.status != 204 {
+		t.Errorf("unset reference: %d %s", r.status, r.raw)
+	}
+	r = s.do(t, "GET", root+"Projects('p1')?$expand=Tasks($select=title;$orderby=id%20desc;$top=2)", nil)
+	tasks, _ := r.body["Tasks"].([]any)
+	if r.status != 200 || len(tasks) != 2 || tasks[0].(map[string]any)["title"] != "task c" {
+		t.Fatalf("$expand on an entity: %d %s", r.status, r.raw)
+	}
+	r = s.do(t, "GET", root+"Tasks?$expand=Project&$filter=project_id%20eq%20'p1'&$orderby=id", nil)
+	vals, _ := r.body["value"].([]any)
+	if r.status != 200 || len(vals) != 3 || vals[0].(map[string]any)["Project"].(map[string]any)["name"] != "Temper" {
+		t.Fatalf("$expand on a collection: %d %s", r.status, r.raw)
+	}
+	if r := s.do(t, "GET", root+"Projects('p1')?$expand=Nope", nil); r.status != 404 {
+		t.Errorf("unknown navigation: %d %s", r.status, r.raw)
+	}
+	if r := s.do(t, "GET", root+"Projects('p1')?$expand=Tasks/$ref", nil); r.status != 501 {
+		t.Errorf("$ref: %d %s", r.status, r.raw)
+	}
 }

@@ -72,9 +72,6 @@ func edmOf(t interface{ String() string }) string {
 // server-driven paging.
 func (s *Server) list(r *request, countOnly bool) error {
 	q := r.query
-	if len(q.Expand) > 0 {
-		return errorf(http.StatusNotImplemented, "NotImplemented", "$expand is not supported")
-	}
 	if err := checkSelect(r, q.Select); err != nil {
 		return err
 	}
@@ -112,7 +109,12 @@ func (s *Server) list(r *request, countOnly bool) error {
 	}
 	values := make([]any, 0, len(res.Entities))
 	for _, e := range res.Entities {
-		values = append(values, render(r, fromProjection(e), q.Select, false))
+		ent := fromProjection(e)
+		v := render(r, ent, q.Select, false)
+		if err := s.expand(r, ent, v, q.Expand); err != nil {
+			return err
+		}
+		values = append(values, v)
 	}
 	out["value"] = values
 	// A next page exists when the store says so and the client's $top

@@ -136,6 +136,11 @@ func (s *Server) dispatch(c echo.Context) error {
 			return methodNotAllowed(c, "POST")
 		}
 		return s.action(r, rest[0].Name)
+	case len(rest) == 1 && rest[0].Kind == ast.SegNavigation && len(rest[0].Keys) == 0 && isNavigation(r, r.table, rest[0].Name):
+		if req.Method != http.MethodGet {
+			return methodNotAllowed(c, "GET")
+		}
+		return s.navigate(r, rest[0].Name)
 	case len(rest) <= 2 && (rest[0].Kind == ast.SegNavigation || rest[0].Kind == ast.SegProperty):
 		if req.Method != http.MethodGet {
 			return methodNotAllowed(c, "GET")
