@@ -10,13 +10,13 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/temperhq/temper/store/internal/model"
+	"github.com/temperhq/temper/store/internal/setcache"
 )
 
 //go:embed migrations/*.sql
@@ -25,9 +25,7 @@ var migrations embed.FS
 // Store is the PostgreSQL backend.
 type Store struct {
 	pool *pgxpool.Pool
-
-	mu   sync.Mutex
-	sets map[setKey]*set
+	sets *setcache.Cache
 }
 
 var _ model.Store = (*Store)(nil)
@@ -46,7 +44,8 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	s := &Store{pool: pool, sets: map[setKey]*set{}}
+	s := &Store{pool: pool}
+	s.sets = setcache.New(s.cached, s.createBare)
 	if err := s.Migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/temperhq/temper/store/internal/model"
+	"github.com/temperhq/temper/store/internal/setcache"
 )
 
 // The statements on a set's table; {t} is the table name (temper_p<id>).
@@ -48,19 +49,19 @@ func putArgs(e *model.Entity) ([]any, error) {
 	return []any{e.Key, e.Type, e.Spec, e.Version, e.Status, string(fields), e.Creator, created.UTC(), e.UpdatedAt.UTC()}, nil
 }
 
-func put(ctx context.Context, x execer, st *set, e *model.Entity) error {
+func put(ctx context.Context, x execer, st *setcache.Set, e *model.Entity) error {
 	args, err := putArgs(e)
 	if err != nil {
 		return err
 	}
-	_, err = x.Exec(ctx, onTable(putSQL, st.table), args...)
+	_, err = x.Exec(ctx, onTable(putSQL, st.Table), args...)
 	return err
 }
 
 // PutProjection writes e unless the stored version is the same or newer,
 // in one INSERT ... ON CONFLICT DO UPDATE ... WHERE statement.
 func (s *Store) PutProjection(ctx context.Context, e model.Entity) error {
-	st, err := s.writable(ctx, setKey{e.App, e.Set})
+	st, err := s.sets.Writable(ctx, setcache.Key{App: e.App, Set: e.Set})
 	if err != nil {
 		return translate("put projection "+e.Ref.ID(), err)
 	}
@@ -71,7 +72,7 @@ func (s *Store) PutProjection(ctx context.Context, e model.Entity) error {
 func (s *Store) PutProjections(ctx context.Context, es []model.Entity) error {
 	b := &pgx.Batch{}
 	for i := range es {
-		st, err := s.writable(ctx, setKey{es[i].App, es[i].Set})
+		st, err := s.sets.Writable(ctx, setcache.Key{App: es[i].App, Set: es[i].Set})
 		if err != nil {
 			return translate("put projections", err)
 		}
@@ -79,7 +80,7 @@ func (s *Store) PutProjections(ctx context.Context, es []model.Entity) error {
 		if err != nil {
 			return translate("put projections", err)
 		}
-		b.Queue(onTable(putSQL, st.table), args...)
+		b.Queue(onTable(putSQL, st.Table), args...)
 	}
 	return translate("put projections", pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		return tx.SendBatch(ctx, b).Close()
@@ -90,7 +91,7 @@ func (s *Store) PutProjections(ctx context.Context, es []model.Entity) error {
 // transaction, sent as one pipelined batch.
 func (s *Store) RecordCommit(ctx context.Context, e model.Entity, t model.Trajectory) error {
 	op := "record commit " + e.Ref.ID()
-	st, err := s.writable(ctx, setKey{e.App, e.Set})
+	st, err := s.sets.Writable(ctx, setcache.Key{App: e.App, Set: e.Set})
 	if err != nil {
 		return translate(op, err)
 	}
@@ -104,7 +105,7 @@ func (s *Store) RecordCommit(ctx context.Context, e model.Entity, t model.Trajec
 	}
 	b := &pgx.Batch{}
 	b.Queue("BEGIN")
-	b.Queue(onTable(putSQL, st.table), pa...)
+	b.Queue(onTable(putSQL, st.Table), pa...)
 	b.Queue(insertTrajectorySQL, ta...)
 	b.Queue("COMMIT")
 	return translate(op, s.pool.SendBatch(ctx, b).Close())
@@ -131,28 +132,28 @@ func scanEntity(r pgx.Row, app, setName string, extra ...any) (model.Entity, err
 // GetProjection reads one projection.
 func (s *Store) GetProjection(ctx context.Context, r model.Ref) (model.Entity, error) {
 	op := "get projection " + r.ID()
-	st, err := s.lookup(ctx, setKey{r.App, r.Set}, false)
+	st, err := s.sets.Lookup(ctx, setcache.Key{App: r.App, Set: r.Set}, false)
 	if err != nil {
 		return model.Entity{}, translate(op, err)
 	}
 	if st == nil {
 		return model.Entity{}, translate(op, model.ErrNotFound)
 	}
-	e, err := scanEntity(s.pool.QueryRow(ctx, onTable(getSQL, st.table), r.Key), r.App, r.Set)
+	e, err := scanEntity(s.pool.QueryRow(ctx, onTable(getSQL, st.Table), r.Key), r.App, r.Set)
 	return e, translate(op, err)
 }
 
 // DeleteProjection removes one projection.
 func (s *Store) DeleteProjection(ctx context.Context, r model.Ref) error {
 	op := "delete projection " + r.ID()
-	st, err := s.lookup(ctx, setKey{r.App, r.Set}, false)
+	st, err := s.sets.Lookup(ctx, setcache.Key{App: r.App, Set: r.Set}, false)
 	if err == nil && st == nil {
 		err = model.ErrNotFound
 	}
 	if err != nil {
 		return translate(op, err)
 	}
-	tag, err := s.pool.Exec(ctx, onTable(deleteSQL, st.table), r.Key)
+	tag, err := s.pool.Exec(ctx, onTable(deleteSQL, st.Table), r.Key)
 	if err != nil {
 		return translate(op, err)
 	}

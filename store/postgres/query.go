@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/temperhq/temper/store/internal/model"
+	"github.com/temperhq/temper/store/internal/setcache"
 	"github.com/temperhq/temper/store/sqlgen"
 )
 
@@ -16,13 +17,13 @@ import (
 // as one pipelined batch: one round trip.
 func (s *Store) Query(ctx context.Context, q model.ListQuery) (model.ListResult, error) {
 	op := "query " + q.App + "/" + q.Set
-	st, err := s.lookup(ctx, setKey{q.App, q.Set}, s.needsRefresh(q))
+	st, err := s.sets.Lookup(ctx, setcache.Key{App: q.App, Set: q.Set}, s.sets.NeedsRefresh(q))
 	if err != nil {
 		return model.ListResult{}, translate(op, err)
 	}
 	t := sqlgen.Table{Name: "temper_p0", Select: entityColumns, Doc: "fields", Key: "key", Status: "status"}
 	if st != nil {
-		t.Name, t.Columns = st.table, st.columns
+		t.Name, t.Columns = st.Table, st.Columns
 	}
 	l, err := sqlgen.BuildList(sqlgen.Postgres, t, q)
 	if err != nil {
@@ -124,24 +125,4 @@ func page(rows pgx.Rows, l *sqlgen.List, q model.ListQuery) ([]model.Entity, str
 		}
 	}
 	return out, next, rows.Err()
-}
-
-// needsRefresh reports whether the query names a primitive property the
-// cached catalog has no column for: another process may have added it.
-func (s *Store) needsRefresh(q model.ListQuery) bool {
-	s.mu.Lock()
-	st := s.sets[setKey{q.App, q.Set}]
-	s.mu.Unlock()
-	if st == nil {
-		return false
-	}
-	for name, typ := range q.Schema.Properties {
-		t := model.ParseType(typ)
-		if _, ok := st.columns[name]; !ok && !t.Collection && t.Kind != model.KindUnsupported && name != "status" {
-			if len(q.Schema.Key) == 0 || name != q.Schema.Key[0] {
-				return true
-			}
-		}
-	}
-	return false
 }

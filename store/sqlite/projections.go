@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/temperhq/temper/store/internal/model"
+	"github.com/temperhq/temper/store/internal/setcache"
 )
 
 // The statements on a set's table; {t} is the table name (temper_p<id>).
@@ -30,7 +31,7 @@ type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-func (s *Store) put(ctx context.Context, x execer, st *set, e *model.Entity) error {
+func (s *Store) put(ctx context.Context, x execer, st *setcache.Set, e *model.Entity) error {
 	if err := e.Check(); err != nil {
 		return err
 	}
@@ -42,7 +43,7 @@ func (s *Store) put(ctx context.Context, x execer, st *set, e *model.Entity) err
 	if created.IsZero() {
 		created = e.UpdatedAt
 	}
-	_, err = x.ExecContext(ctx, onTable(putSQL, st.table), e.Key, e.Type, e.Spec, e.Version, e.Status,
+	_, err = x.ExecContext(ctx, onTable(putSQL, st.Table), e.Key, e.Type, e.Spec, e.Version, e.Status,
 		string(fields), e.Creator, formatTime(created), formatTime(e.UpdatedAt))
 	return err
 }
@@ -50,7 +51,7 @@ func (s *Store) put(ctx context.Context, x execer, st *set, e *model.Entity) err
 // PutProjection writes e unless the stored version is the same or newer,
 // in one INSERT ... ON CONFLICT DO UPDATE ... WHERE statement.
 func (s *Store) PutProjection(ctx context.Context, e model.Entity) error {
-	st, err := s.writable(ctx, setKey{e.App, e.Set})
+	st, err := s.sets.Writable(ctx, setcache.Key{App: e.App, Set: e.Set})
 	if err != nil {
 		return translate("put projection "+e.Ref.ID(), err)
 	}
@@ -59,11 +60,11 @@ func (s *Store) PutProjection(ctx context.Context, e model.Entity) error {
 
 // PutProjections writes many projections in one transaction.
 func (s *Store) PutProjections(ctx context.Context, es []model.Entity) error {
-	sets := map[setKey]*set{}
+	sets := map[setcache.Key]*setcache.Set{}
 	for _, e := range es {
-		k := setKey{e.App, e.Set}
+		k := setcache.Key{App: e.App, Set: e.Set}
 		if sets[k] == nil {
-			st, err := s.writable(ctx, k)
+			st, err := s.sets.Writable(ctx, k)
 			if err != nil {
 				return translate("put projections", err)
 			}
@@ -72,7 +73,7 @@ func (s *Store) PutProjections(ctx context.Context, es []model.Entity) error {
 	}
 	return translate("put projections", s.write(ctx, func(tx *sql.Tx) error {
 		for i := range es {
-			if err := s.put(ctx, tx, sets[setKey{es[i].App, es[i].Set}], &es[i]); err != nil {
+			if err := s.put(ctx, tx, sets[setcache.Key{App: es[i].App, Set: es[i].Set}], &es[i]); err != nil {
 				return err
 			}
 		}
@@ -83,7 +84,7 @@ func (s *Store) PutProjections(ctx context.Context, es []model.Entity) error {
 // RecordCommit writes the projection and the trajectory record in one
 // transaction.
 func (s *Store) RecordCommit(ctx context.Context, e model.Entity, t model.Trajectory) error {
-	st, err := s.writable(ctx, setKey{e.App, e.Set})
+	st, err := s.sets.Writable(ctx, setcache.Key{App: e.App, Set: e.Set})
 	if err != nil {
 		return translate("record commit "+e.Ref.ID(), err)
 	}
@@ -116,27 +117,27 @@ func scanEntity(r rowScanner, app, setName string, extra ...any) (model.Entity, 
 
 // GetProjection reads one projection.
 func (s *Store) GetProjection(ctx context.Context, r model.Ref) (model.Entity, error) {
-	st, err := s.lookup(ctx, setKey{r.App, r.Set}, false)
+	st, err := s.sets.Lookup(ctx, setcache.Key{App: r.App, Set: r.Set}, false)
 	if err != nil {
 		return model.Entity{}, translate("get projection "+r.ID(), err)
 	}
 	if st == nil {
 		return model.Entity{}, translate("get projection "+r.ID(), model.ErrNotFound)
 	}
-	e, err := scanEntity(s.r.QueryRowContext(ctx, onTable(getSQL, st.table), r.Key), r.App, r.Set)
+	e, err := scanEntity(s.r.QueryRowContext(ctx, onTable(getSQL, st.Table), r.Key), r.App, r.Set)
 	return e, translate("get projection "+r.ID(), err)
 }
 
 // DeleteProjection removes one projection.
 func (s *Store) DeleteProjection(ctx context.Context, r model.Ref) error {
-	st, err := s.lookup(ctx, setKey{r.App, r.Set}, false)
+	st, err := s.sets.Lookup(ctx, setcache.Key{App: r.App, Set: r.Set}, false)
 	if err == nil && st == nil {
 		err = model.ErrNotFound
 	}
 	if err != nil {
 		return translate("delete projection "+r.ID(), err)
 	}
-	res, err := s.w.ExecContext(ctx, onTable(deleteSQL, st.table), r.Key)
+	res, err := s.w.ExecContext(ctx, onTable(deleteSQL, st.Table), r.Key)
 	if err != nil {
 		return translate("delete projection "+r.ID(), err)
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 
 	"github.com/temperhq/temper/store/internal/model"
+	"github.com/temperhq/temper/store/internal/setcache"
 	"github.com/temperhq/temper/store/sqlgen"
 )
 
@@ -12,13 +13,13 @@ import (
 // one read transaction, so they see the same snapshot.
 func (s *Store) Query(ctx context.Context, q model.ListQuery) (model.ListResult, error) {
 	op := "query " + q.App + "/" + q.Set
-	st, err := s.lookup(ctx, setKey{q.App, q.Set}, needsRefresh(s, q))
+	st, err := s.sets.Lookup(ctx, setcache.Key{App: q.App, Set: q.Set}, s.sets.NeedsRefresh(q))
 	if err != nil {
 		return model.ListResult{}, translate(op, err)
 	}
 	t := sqlgen.Table{Name: "temper_p0", Select: entityColumns, Doc: "fields", Key: "key", Status: "status"}
 	if st != nil {
-		t.Name, t.Columns = st.table, st.columns
+		t.Name, t.Columns = st.Table, st.Columns
 	}
 	l, err := sqlgen.BuildList(sqlgen.SQLite, t, q)
 	if err != nil {
@@ -82,24 +83,4 @@ func page(ctx context.Context, tx *sql.Tx, l *sqlgen.List, q model.ListQuery) ([
 		lastOrder = append(lastOrder[:0], order...)
 	}
 	return out, next, rows.Err()
-}
-
-// needsRefresh reports whether the query names a primitive property the
-// cached catalog has no column for: another process may have added it.
-func needsRefresh(s *Store, q model.ListQuery) bool {
-	s.mu.Lock()
-	st := s.sets[setKey{q.App, q.Set}]
-	s.mu.Unlock()
-	if st == nil {
-		return false
-	}
-	for name, typ := range q.Schema.Properties {
-		t := model.ParseType(typ)
-		if _, ok := st.columns[name]; !ok && !t.Collection && t.Kind != model.KindUnsupported && name != "status" {
-			if len(q.Schema.Key) == 0 || name != q.Schema.Key[0] {
-				return true
-			}
-		}
-	}
-	return false
 }

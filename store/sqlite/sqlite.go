@@ -14,13 +14,13 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/temperhq/temper/store/internal/model"
+	"github.com/temperhq/temper/store/internal/setcache"
 )
 
 // DefaultPath is the database file Open uses for an empty path.
@@ -34,9 +34,7 @@ type Store struct {
 	path string
 	w    *sql.DB // the one writer connection
 	r    *sql.DB // read-only connections
-
-	mu   sync.Mutex
-	sets map[setKey]*set
+	sets *setcache.Cache
 }
 
 var _ model.Store = (*Store)(nil)
@@ -104,7 +102,8 @@ func OpenOptions(ctx context.Context, path string, o Options) (*Store, error) {
 	}
 	r.SetMaxOpenConns(o.Readers)
 	r.SetMaxIdleConns(o.Readers)
-	s := &Store{path: path, w: w, r: r, sets: map[setKey]*set{}}
+	s := &Store{path: path, w: w, r: r}
+	s.sets = setcache.New(s.cached, s.createBare)
 	if err := s.Migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
