@@ -3,6 +3,7 @@ package entity_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"sync"
 	"testing"
@@ -12,7 +13,9 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/temperhq/temper/activities/projection"
 	"github.com/temperhq/temper/specengine"
+	"github.com/temperhq/temper/store"
 	"github.com/temperhq/temper/worker"
 	"github.com/temperhq/temper/workflows/entity"
 )
@@ -112,16 +115,35 @@ func BenchmarkEntityVsBareUpdate(b *testing.B) {
 				b.ReportMetric(entTput, "entity-ops/s")
 				b.ReportMetric(float64(ent.pct(0.5))/float64(bare.pct(0.5)), "p50-ratio")
 				b.ReportMetric(bareTput/entTput, "throughput-ratio")
+				if conc == 1 {
+					// The same actions with the projection hook writing to a
+					// SQLite store: the cost the projection adds.
+					prefs := make([]entity.Ref, conc)
+					for c := range prefs {
+						prefs[c] = entity.Ref{App: "bench", EntitySet: "Counters", Key: fmt.Sprintf("p%d-%d", c, time.Now().UnixNano())}
+						if _, err := it.projected.Create(ctx, entity.Start{Ref: prefs[c], Entity: "Counter", Spec: it.spec}); err != nil {
+							b.Fatal(err)
+						}
+					}
+					proj, projTput := drive(b, conc, n, func(c, i int) error {
+						_, err := it.projected.Act(ctx, prefs[c], "", entity.Request{Action: "Inc"})
+						return err
+					})
+					b.ReportMetric(float64(proj.pct(0.5).Microseconds())/1000, "projected-p50-ms")
+					b.ReportMetric(projTput, "projected-ops/s")
+					b.ReportMetric(float64(proj.pct(0.5))/float64(ent.pct(0.5)), "projection-p50-ratio")
+				}
 			}
 		})
 	}
 }
 
 type benchServer struct {
-	c      client.Client
-	client *entity.Client
-	spec   string
-	queue  string
+	c         client.Client
+	client    *entity.Client
+	projected *entity.Client // workers with the projection hook
+	spec      string
+	queue     string
 }
 
 func newBenchServer(b *testing.B) *benchServer {
@@ -142,5 +164,16 @@ func newBenchServer(b *testing.B) *benchServer {
 	}
 	b.Cleanup(w.Stop)
 	var _ sdkworker.Worker = w
+	st, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	pw := worker.New(c, reg, &projection.Hook{Store: st}, worker.Options{TaskQueue: "temper-bench-projected"})
+	if err := pw.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(pw.Stop)
+	bs.projected = &entity.Client{Temporal: c, TaskQueue: "temper-bench-projected"}
 	return bs
 }
