@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -12,40 +11,21 @@ import (
 	"github.com/temperhq/temper/specengine"
 	"github.com/temperhq/temper/verification"
 	"github.com/temperhq/temper/verification/domain"
+	"github.com/temperhq/temper/verification/internal/vtest"
 	"github.com/temperhq/temper/verification/modelcheck"
 	"github.com/temperhq/temper/verification/report"
 	"github.com/temperhq/temper/verification/smt"
 )
 
-func load(t testing.TB, files map[string][]byte) *specengine.Bundle {
-	t.Helper()
-	b, err := specengine.Load(files)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
+// bundles loads every bundled app, and the conformance seed when it is
+// there.
 func bundles(t testing.TB) map[string]*specengine.Bundle {
 	out := map[string]*specengine.Bundle{}
 	for _, n := range apps.Names() {
-		files, err := apps.Files(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[n] = load(t, files)
+		out[n] = vtest.App(t, n)
 	}
-	seed := "../../shared/conformance/seed"
-	if _, err := os.Stat(seed); err == nil {
-		files := map[string][]byte{}
-		for _, f := range []string{"Knowledge.ioa.toml", "model.csdl.xml"} {
-			data, err := os.ReadFile(filepath.Join(seed, f))
-			if err != nil {
-				t.Fatal(err)
-			}
-			files[f] = data
-		}
-		out["seed"] = load(t, files)
+	if _, err := os.Stat(vtest.SeedDir()); err == nil {
+		out["seed"] = vtest.Seed(t)
 	}
 	return out
 }
@@ -161,7 +141,7 @@ reaches = ["C"]
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			b := load(t, map[string][]byte{"S.ioa.toml": []byte(tc.spec)})
+			b := vtest.Load(t, map[string][]byte{"S.ioa.toml": []byte(tc.spec)})
 			rep, err := verification.Run(context.Background(), b, verification.Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -197,7 +177,7 @@ reaches = ["C"]
 // the explicit one: a state L0 proves unreachable is never reached by L1.
 func TestL0UnreachableIsNeverReached(t *testing.T) {
 	all := bundles(t)
-	all["unreachable"] = load(t, map[string][]byte{"S.ioa.toml": []byte(head + `
+	all["unreachable"] = vtest.Load(t, map[string][]byte{"S.ioa.toml": []byte(head + `
 [[state]]
 name = "n"
 type = "counter"
@@ -297,7 +277,7 @@ from = ["Idle"]
 to = "Busy"
 `
 	}
-	b := load(t, map[string][]byte{"A.ioa.toml": []byte(entity("A", "B", true)), "B.ioa.toml": []byte(entity("B", "A", false))})
+	b := vtest.Load(t, map[string][]byte{"A.ioa.toml": []byte(entity("A", "B", true)), "B.ioa.toml": []byte(entity("B", "A", false))})
 	rep, err := verification.Run(context.Background(), b, verification.Options{Levels: []report.Level{report.Cross}})
 	if err != nil {
 		t.Fatal(err)
@@ -363,7 +343,7 @@ assert = "status == 'C' => 'bad' not in tags"
 	}
 	for name, spec := range specs {
 		t.Run(name, func(t *testing.T) {
-			b := load(t, map[string][]byte{"S.ioa.toml": []byte(spec)})
+			b := vtest.Load(t, map[string][]byte{"S.ioa.toml": []byte(spec)})
 			rep, err := verification.Run(context.Background(), b, verification.Options{Levels: []report.Level{report.L1, report.L3}})
 			if err != nil {
 				t.Fatal(err)

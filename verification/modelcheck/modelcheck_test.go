@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
@@ -17,17 +14,14 @@ import (
 	"github.com/temperhq/temper/specengine/expr"
 	"github.com/temperhq/temper/specengine/ioa"
 	"github.com/temperhq/temper/verification/domain"
+	"github.com/temperhq/temper/verification/internal/vtest"
 	"github.com/temperhq/temper/verification/modelcheck"
 	"github.com/temperhq/temper/verification/report"
 )
 
 func loadSpec(t testing.TB, src string) *specengine.Bundle {
 	t.Helper()
-	b, err := specengine.Load(map[string][]byte{"corpus/spec.ioa.toml": []byte(src)})
-	if err != nil {
-		t.Fatalf("load: %v", err)
-	}
-	return b
+	return vtest.Load(t, map[string][]byte{"corpus/spec.ioa.toml": []byte(src)})
 }
 
 // renderTrace renders a trace one step a line: the action (create for the
@@ -114,42 +108,6 @@ func TestCorpus(t *testing.T) {
 	}
 }
 
-// seedDir is the seed's conformance spec, read in place.
-const seedDir = "../../../shared/conformance/seed"
-
-func loadApp(t testing.TB, name string) *specengine.Bundle {
-	t.Helper()
-	files, err := apps.Files(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := specengine.Load(files)
-	if err != nil {
-		t.Fatalf("load %s: %v", name, err)
-	}
-	return b
-}
-
-func loadSeed(t testing.TB) *specengine.Bundle {
-	t.Helper()
-	files := map[string][]byte{}
-	for _, n := range []string{"Knowledge.ioa.toml", "model.csdl.xml"} {
-		data, err := os.ReadFile(filepath.Join(seedDir, n))
-		if errors.Is(err, fs.ErrNotExist) {
-			t.Skipf("seed not present at %s", seedDir)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		files["seed/"+n] = data
-	}
-	b, err := specengine.Load(files)
-	if err != nil {
-		t.Fatalf("load seed: %v", err)
-	}
-	return b
-}
-
 // tasksAssignFixed is the guard the bundled Task spec's Assign has: when
 // the guard only compares the agent with the empty string (as it first
 // shipped, with a nullable CSDL parameter), an Assign without the agent
@@ -166,16 +124,16 @@ func TestApps(t *testing.T) {
 		findings []string
 		summary  string
 	}{
-		{"knowledge", func(t testing.TB) *specengine.Bundle { return loadApp(t, "knowledge") },
+		{"knowledge", func(t testing.TB) *specengine.Bundle { return vtest.App(t, "knowledge") },
 			[]string{"warning deadlock Draft"},
 			"9 states, 30 transitions, 1 invariant holds, 1 deadlock (warning), no liveness properties"},
 		// The seed: an entry created with empty content stays in Draft, a
 		// warning, since the seed declares no terminal states and no
 		// liveness.
-		{"seed", loadSeed,
+		{"seed", vtest.Seed,
 			[]string{"warning deadlock Draft"},
 			"9 states, 30 transitions, 1 invariant holds, 1 deadlock (warning), no liveness properties"},
-		{"tasks", func(t testing.TB) *specengine.Bundle { return loadApp(t, "tasks") }, nil,
+		{"tasks", func(t testing.TB) *specengine.Bundle { return vtest.App(t, "tasks") }, nil,
 			"12 states, 72 transitions, 2 invariants hold, no deadlock, 1 liveness property holds"},
 	}
 	for _, c := range cases {
@@ -356,7 +314,7 @@ func verifyCounterexample(t *testing.T, b *specengine.Bundle, f report.Finding) 
 }
 
 func TestDeterministic(t *testing.T) {
-	bundles := []*specengine.Bundle{loadApp(t, "tasks"), loadApp(t, "knowledge")}
+	bundles := []*specengine.Bundle{vtest.App(t, "tasks"), vtest.App(t, "knowledge")}
 	for _, c := range corpus {
 		bundles = append(bundles, loadSpec(t, c.spec))
 	}
@@ -380,7 +338,7 @@ func TestDeterministic(t *testing.T) {
 // TestAgainstNaiveBFS checks the packed exploration finds exactly the
 // states the plain baseline finds, and that every state's trace replays.
 func TestAgainstNaiveBFS(t *testing.T) {
-	bundles := []*specengine.Bundle{loadApp(t, "tasks"), loadApp(t, "knowledge"), loadSpec(t, manyListsSpec), loadSpec(t, wideSpec(9))}
+	bundles := []*specengine.Bundle{vtest.App(t, "tasks"), vtest.App(t, "knowledge"), loadSpec(t, manyListsSpec), loadSpec(t, wideSpec(9))}
 	for _, c := range corpus {
 		bundles = append(bundles, loadSpec(t, c.spec))
 	}

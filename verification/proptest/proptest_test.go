@@ -15,58 +15,10 @@ import (
 	"github.com/temperhq/temper/dev/apps"
 	"github.com/temperhq/temper/specengine"
 	"github.com/temperhq/temper/verification/domain"
+	"github.com/temperhq/temper/verification/internal/vtest"
 	"github.com/temperhq/temper/verification/proptest"
 	"github.com/temperhq/temper/verification/report"
 )
-
-// seedDir is the shared conformance seed, read in place.
-const seedDir = "../../../shared/conformance/seed"
-
-// taskAssignFix is the one-line fix the bundled Task spec needs: its
-// Assign guard only refuses an empty agent, so a request without one (a
-// null parameter) clears the assignee of a started task, which breaks
-// StartedTasksHaveAnAssignee (see TestBundledTaskAssignWithoutAgent).
-// Once dev/apps/tasks is fixed the replacement is a no-op.
-var taskAssignFix = strings.NewReplacer(`guard = "params.agent != ''"`, `guard = "params.agent != null && params.agent != ''"`)
-
-func loadApp(t testing.TB, name string) *specengine.Bundle {
-	t.Helper()
-	files, err := apps.Files(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range files {
-		files[k] = []byte(taskAssignFix.Replace(string(v)))
-	}
-	return load(t, files)
-}
-
-func loadSeed(t testing.TB) *specengine.Bundle {
-	t.Helper()
-	files := map[string][]byte{}
-	for _, n := range []string{"Knowledge.ioa.toml", "model.csdl.xml"} {
-		data, err := os.ReadFile(filepath.Join(seedDir, n))
-		if err != nil {
-			t.Skipf("conformance seed not found at %s (it sits beside the repository): %v", seedDir, err)
-		}
-		files[n] = data
-	}
-	return load(t, files)
-}
-
-func load(t testing.TB, files map[string][]byte) *specengine.Bundle {
-	t.Helper()
-	b, err := specengine.Load(files)
-	if err != nil {
-		t.Fatalf("load: %v", err)
-	}
-	return b
-}
-
-func spec(t testing.TB, src string) *specengine.Bundle {
-	t.Helper()
-	return load(t, map[string][]byte{"s.ioa.toml": []byte(src)})
-}
 
 // counterSpec breaks n <= 2 after three Incs; Dec, Noise and Close make
 // random sequences longer than that.
@@ -113,87 +65,6 @@ name = "AtMostTwo"
 assert = "n <= 2"
 `
 
-const boolSpec = `
-[automaton]
-name = "Switch"
-states = ["Off", "On"]
-initial = "Off"
-
-[[state]]
-name = "armed"
-type = "bool"
-initial = false
-
-[[action]]
-name = "Arm"
-from = ["Off"]
-effect = "armed = true"
-
-[[action]]
-name = "Fire"
-from = ["Off"]
-to = "On"
-
-[[action]]
-name = "Reset"
-from = ["On"]
-to = "Off"
-effect = "armed = false"
-
-[[invariant]]
-name = "OnlyArmedFires"
-assert = "status == 'On' => armed"
-`
-
-const stringSpec = `
-[automaton]
-name = "Account"
-states = ["Active"]
-initial = "Active"
-
-[[state]]
-name = "name"
-type = "string"
-initial = "guest"
-
-[[action]]
-name = "Rename"
-from = ["Active"]
-params = [{ name = "name", type = "string" }]
-effect = "name = params.name"
-
-[[invariant]]
-name = "NeverRoot"
-assert = "name != 'root'"
-`
-
-const listSpec = `
-[automaton]
-name = "Bag"
-states = ["Open"]
-initial = "Open"
-
-[[state]]
-name = "items"
-type = "list"
-initial = []
-
-[[action]]
-name = "Put"
-from = ["Open"]
-params = [{ name = "item", type = "string" }]
-effect = "append(items, params.item)"
-
-[[action]]
-name = "Take"
-from = ["Open"]
-effect = "remove_at(items, 0)"
-
-[[invariant]]
-name = "AtMostTwoItems"
-assert = "len(items) <= 2"
-`
-
 // twoInvariantsSpec breaks two invariants; each gets its own
 // counterexample.
 const twoInvariantsSpec = `
@@ -236,9 +107,9 @@ func TestBundledAppsPass(t *testing.T) {
 		name string
 		b    func(testing.TB) *specengine.Bundle
 	}{
-		{"tasks", func(t testing.TB) *specengine.Bundle { return loadApp(t, "tasks") }},
-		{"knowledge", func(t testing.TB) *specengine.Bundle { return loadApp(t, "knowledge") }},
-		{"seed", loadSeed},
+		{"tasks", func(t testing.TB) *specengine.Bundle { return vtest.FixedApp(t, "tasks") }},
+		{"knowledge", func(t testing.TB) *specengine.Bundle { return vtest.FixedApp(t, "knowledge") }},
+		{"seed", vtest.Seed},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -259,7 +130,7 @@ func TestBundledAppsPass(t *testing.T) {
 	}
 }
 
-// TestBundledTaskAssignWithoutAgent pins the bug taskAssignFix works
+// TestBundledTaskAssignWithoutAgent pins the bug vtest.TaskAssignFix works
 // around, with its two-step counterexample.
 func TestBundledTaskAssignWithoutAgent(t *testing.T) {
 	files, err := apps.Files("tasks")
@@ -277,7 +148,7 @@ func TestBundledTaskAssignWithoutAgent(t *testing.T) {
 	files["tasks/Task.ioa.toml"] = []byte(strings.Replace(spec, fixed, `guard = "params.agent != ''"`, 1))
 	files["tasks/model.csdl.xml"] = []byte(strings.Replace(string(files["tasks/model.csdl.xml"]),
 		`<Parameter Name="agent" Type="Edm.String" Nullable="false"/>`, `<Parameter Name="agent" Type="Edm.String"/>`, 1))
-	r, err := proptest.Check(context.Background(), load(t, files), proptest.Options{})
+	r, err := proptest.Check(context.Background(), vtest.Load(t, files), proptest.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -299,13 +170,13 @@ func TestShrinksToShortest(t *testing.T) {
 		last      string
 	}{
 		{"counter", counterSpec, "AtMostTwo", 4, "Inc"},
-		{"bool", boolSpec, "OnlyArmedFires", 2, "Fire"},
-		{"string", stringSpec, "NeverRoot", 2, "Rename"},
-		{"list", listSpec, "AtMostTwoItems", 4, "Put"},
+		{"bool", vtest.Source(t, "switch-fires-unarmed"), "OnlyArmedFires", 2, "Fire"},
+		{"string", vtest.Source(t, "account-renamed-root"), "NeverRoot", 2, "Rename"},
+		{"list", vtest.Source(t, "bag-overfilled"), "AtMostTwoItems", 4, "Put"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			b := spec(t, tc.src)
+			b := vtest.Inline(t, tc.src)
 			if got := shortestTrace(t, b.TableList[0], tc.invariant); got != tc.want {
 				t.Fatalf("reference search finds %d, test expects %d", got, tc.want)
 			}
@@ -328,7 +199,7 @@ func TestShrinksToShortest(t *testing.T) {
 }
 
 func TestEveryBrokenInvariantReported(t *testing.T) {
-	r, err := proptest.Check(context.Background(), spec(t, twoInvariantsSpec), proptest.Options{})
+	r, err := proptest.Check(context.Background(), vtest.Inline(t, twoInvariantsSpec), proptest.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -345,7 +216,7 @@ func TestEveryBrokenInvariantReported(t *testing.T) {
 // flags are left as they were.
 func TestSeedReproduces(t *testing.T) {
 	before := flagValues()
-	b := spec(t, counterSpec)
+	b := vtest.Inline(t, counterSpec)
 	o := proptest.Options{Seed: 42, Checks: 50, MaxSteps: 30}
 	a, err := proptest.Check(context.Background(), b, o)
 	if err != nil {
@@ -379,7 +250,7 @@ func flagValues() map[string]string {
 func TestCanceled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := proptest.Check(ctx, loadApp(t, "tasks"), proptest.Options{}); !errors.Is(err, context.Canceled) {
+	if _, err := proptest.Check(ctx, vtest.FixedApp(t, "tasks"), proptest.Options{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 	if _, err := proptest.Check(context.Background(), nil, proptest.Options{}); !errors.Is(err, proptest.ErrNoBundle) {
@@ -457,7 +328,7 @@ func text(r *report.Result) string {
 
 func BenchmarkCheck(b *testing.B) {
 	for _, name := range []string{"tasks", "knowledge"} {
-		bundle := loadApp(b, name)
+		bundle := vtest.FixedApp(b, name)
 		b.Run(name, func(b *testing.B) {
 			for b.Loop() {
 				r, err := proptest.Check(context.Background(), bundle, proptest.Options{})

@@ -4,67 +4,16 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/temperhq/temper/dev/apps"
 	"github.com/temperhq/temper/specengine"
+	"github.com/temperhq/temper/verification/internal/vtest"
 	"github.com/temperhq/temper/verification/report"
 	"github.com/temperhq/temper/verification/sim"
 )
-
-// seedDir is the shared conformance seed, read in place.
-const seedDir = "../../../shared/conformance/seed"
-
-// taskAssignFix is the one-line fix the bundled Task spec needs: its
-// Assign guard only refuses an empty agent, so a request without one (a
-// null parameter) clears the assignee of a started task, which breaks
-// StartedTasksHaveAnAssignee (see TestBundledTaskAssignWithoutAgent).
-// Once dev/apps/tasks is fixed the replacement is a no-op.
-var taskAssignFix = strings.NewReplacer(`guard = "params.agent != ''"`, `guard = "params.agent != null && params.agent != ''"`)
-
-func loadApp(t testing.TB, name string) *specengine.Bundle {
-	t.Helper()
-	files, err := apps.Files(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range files {
-		files[k] = []byte(taskAssignFix.Replace(string(v)))
-	}
-	return load(t, files)
-}
-
-func loadSeed(t testing.TB) *specengine.Bundle {
-	t.Helper()
-	files := map[string][]byte{}
-	for _, n := range []string{"Knowledge.ioa.toml", "model.csdl.xml"} {
-		data, err := os.ReadFile(filepath.Join(seedDir, n))
-		if err != nil {
-			t.Skipf("conformance seed not found at %s (it sits beside the repository): %v", seedDir, err)
-		}
-		files[n] = data
-	}
-	return load(t, files)
-}
-
-func load(t testing.TB, files map[string][]byte) *specengine.Bundle {
-	t.Helper()
-	b, err := specengine.Load(files)
-	if err != nil {
-		t.Fatalf("load: %v", err)
-	}
-	return b
-}
-
-// spec loads one inline spec as a bundle (the data model is derived).
-func spec(t testing.TB, src string) *specengine.Bundle {
-	t.Helper()
-	return load(t, map[string][]byte{"s.ioa.toml": []byte(src)})
-}
 
 const counterSpec = `
 [automaton]
@@ -91,87 +40,6 @@ to = "Closed"
 [[invariant]]
 name = "AtMostTwo"
 assert = "n <= 2"
-`
-
-const boolSpec = `
-[automaton]
-name = "Switch"
-states = ["Off", "On"]
-initial = "Off"
-
-[[state]]
-name = "armed"
-type = "bool"
-initial = false
-
-[[action]]
-name = "Arm"
-from = ["Off"]
-effect = "armed = true"
-
-[[action]]
-name = "Fire"
-from = ["Off"]
-to = "On"
-
-[[action]]
-name = "Reset"
-from = ["On"]
-to = "Off"
-effect = "armed = false"
-
-[[invariant]]
-name = "OnlyArmedFires"
-assert = "status == 'On' => armed"
-`
-
-const stringSpec = `
-[automaton]
-name = "Account"
-states = ["Active"]
-initial = "Active"
-
-[[state]]
-name = "name"
-type = "string"
-initial = "guest"
-
-[[action]]
-name = "Rename"
-from = ["Active"]
-params = [{ name = "name", type = "string" }]
-effect = "name = params.name"
-
-[[invariant]]
-name = "NeverRoot"
-assert = "name != 'root'"
-`
-
-const listSpec = `
-[automaton]
-name = "Bag"
-states = ["Open"]
-initial = "Open"
-
-[[state]]
-name = "items"
-type = "list"
-initial = []
-
-[[action]]
-name = "Put"
-from = ["Open"]
-params = [{ name = "item", type = "string" }]
-effect = "append(items, params.item)"
-
-[[action]]
-name = "Take"
-from = ["Open"]
-effect = "remove_at(items, 0)"
-
-[[invariant]]
-name = "AtMostTwoItems"
-assert = "len(items) <= 2"
 `
 
 // callbackSpec races an integration's callbacks against Cancel: a
@@ -339,12 +207,12 @@ func TestBundledAppsPass(t *testing.T) {
 		b    func(testing.TB) *specengine.Bundle
 		warn string // the one kind of warning expected, if any
 	}{
-		{"tasks", func(t testing.TB) *specengine.Bundle { return loadApp(t, "tasks") }, ""},
-		{"knowledge", func(t testing.TB) *specengine.Bundle { return loadApp(t, "knowledge") }, ""},
-		{"seed", loadSeed, ""},
+		{"tasks", func(t testing.TB) *specengine.Bundle { return vtest.FixedApp(t, "tasks") }, ""},
+		{"knowledge", func(t testing.TB) *specengine.Bundle { return vtest.FixedApp(t, "knowledge") }, ""},
+		{"seed", vtest.Seed, ""},
 		// Ping, scheduled on Acquire, may fire after the lease moved on.
-		{"lease", func(t testing.TB) *specengine.Bundle { return spec(t, leaseSpec) }, sim.KindTimerNotEnabled},
-		{"orders", func(t testing.TB) *specengine.Bundle { return load(t, orderSpecs) }, ""},
+		{"lease", func(t testing.TB) *specengine.Bundle { return vtest.Inline(t, leaseSpec) }, sim.KindTimerNotEnabled},
+		{"orders", func(t testing.TB) *specengine.Bundle { return vtest.Load(t, orderSpecs) }, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -372,7 +240,7 @@ func TestBundledAppsPass(t *testing.T) {
 	}
 }
 
-// TestBundledTaskAssignWithoutAgent pins the bug taskAssignFix works
+// TestBundledTaskAssignWithoutAgent pins the bug vtest.TaskAssignFix works
 // around: Assign without an agent clears a started task's assignee.
 func TestBundledTaskAssignWithoutAgent(t *testing.T) {
 	t.Parallel()
@@ -391,7 +259,7 @@ func TestBundledTaskAssignWithoutAgent(t *testing.T) {
 	files["tasks/Task.ioa.toml"] = []byte(strings.Replace(spec, fixed, `guard = "params.agent != ''"`, 1))
 	files["tasks/model.csdl.xml"] = []byte(strings.Replace(string(files["tasks/model.csdl.xml"]),
 		`<Parameter Name="agent" Type="Edm.String" Nullable="false"/>`, `<Parameter Name="agent" Type="Edm.String"/>`, 1))
-	r, err := sim.Check(context.Background(), load(t, files), sim.Options{})
+	r, err := sim.Check(context.Background(), vtest.Load(t, files), sim.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -411,15 +279,15 @@ func TestCatchesBrokenSpecs(t *testing.T) {
 		action    string // the last trace step, or the rejected callback
 	}{
 		{"counter", counterSpec, report.InvariantViolation, "AtMostTwo", "Inc"},
-		{"bool", boolSpec, report.InvariantViolation, "OnlyArmedFires", "Fire"},
-		{"string", stringSpec, report.InvariantViolation, "NeverRoot", "Rename"},
-		{"list", listSpec, report.InvariantViolation, "AtMostTwoItems", "Put"},
+		{"bool", vtest.Source(t, "switch-fires-unarmed"), report.InvariantViolation, "OnlyArmedFires", "Fire"},
+		{"string", vtest.Source(t, "account-renamed-root"), report.InvariantViolation, "NeverRoot", "Rename"},
+		{"list", vtest.Source(t, "bag-overfilled"), report.InvariantViolation, "AtMostTwoItems", "Put"},
 		{"callback not enabled", callbackSpec, report.CallbackNotEnabled, "", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r, err := sim.Check(context.Background(), spec(t, tc.src), small)
+			r, err := sim.Check(context.Background(), vtest.Inline(t, tc.src), small)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -447,7 +315,7 @@ func TestCatchesBrokenSpecs(t *testing.T) {
 // is L1's to fail; L2 warns.
 func TestLivenessWithoutPathWarns(t *testing.T) {
 	t.Parallel()
-	r, err := sim.Check(context.Background(), spec(t, cycleSpec), small)
+	r, err := sim.Check(context.Background(), vtest.Inline(t, cycleSpec), small)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -467,7 +335,7 @@ func TestSameSeedSameRun(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	for _, name := range []string{"tasks", "knowledge"} {
-		b := loadApp(t, name)
+		b := vtest.FixedApp(t, name)
 		o := sim.Options{Faults: sim.AllFaults, NoSwarm: true}
 		a, err := sim.Replay(ctx, b, 7, o)
 		if err != nil {
@@ -509,7 +377,7 @@ func TestFailingSeedReplays(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	for _, src := range []string{counterSpec, callbackSpec} {
-		b := spec(t, src)
+		b := vtest.Inline(t, src)
 		r, err := sim.Check(ctx, b, small)
 		if err != nil {
 			t.Fatal(err)
@@ -547,12 +415,12 @@ func TestFaultsAreExercised(t *testing.T) {
 		b     *specengine.Bundle
 		check func(r *sim.Run) bool
 	}{
-		{"tasks", loadApp(t, "tasks"), func(r *sim.Run) bool {
+		{"tasks", vtest.FixedApp(t, "tasks"), func(r *sim.Run) bool {
 			return r.Crashes > 0 && r.Dropped > 0 && r.Duplicated > 0 && r.Deduplicated > 0
 		}},
-		{"knowledge", loadApp(t, "knowledge"), func(r *sim.Run) bool { return r.Integrations > 0 && r.Crashes > 0 }},
-		{"lease", spec(t, leaseSpec), func(r *sim.Run) bool { return r.Timers > 0 && r.Crashes > 0 }},
-		{"orders", load(t, orderSpecs), func(r *sim.Run) bool { return r.Entities > 6 }},
+		{"knowledge", vtest.FixedApp(t, "knowledge"), func(r *sim.Run) bool { return r.Integrations > 0 && r.Crashes > 0 }},
+		{"lease", vtest.Inline(t, leaseSpec), func(r *sim.Run) bool { return r.Timers > 0 && r.Crashes > 0 }},
+		{"orders", vtest.Load(t, orderSpecs), func(r *sim.Run) bool { return r.Entities > 6 }},
 	}
 	for _, tc := range tests {
 		var total sim.Run
@@ -587,7 +455,7 @@ func TestFaultsAreExercised(t *testing.T) {
 // the runtime.
 func TestLivenessDriver(t *testing.T) {
 	t.Parallel()
-	for _, b := range []*specengine.Bundle{loadApp(t, "tasks"), spec(t, leaseSpec), load(t, orderSpecs)} {
+	for _, b := range []*specengine.Bundle{vtest.FixedApp(t, "tasks"), vtest.Inline(t, leaseSpec), vtest.Load(t, orderSpecs)} {
 		for seed := uint64(1); seed <= 10; seed++ {
 			run, err := sim.Replay(context.Background(), b, seed, sim.Options{Steps: 4})
 			if err != nil {
@@ -620,7 +488,7 @@ func TestFaultSet(t *testing.T) {
 		{sim.NoFaults, "faults: none;"},
 		{0, "faults: delay drop dup crash;"}, // the bundle has no integrations or timers
 	} {
-		r, err := sim.Check(context.Background(), loadApp(t, "tasks"), sim.Options{Seeds: 5, Faults: tc.set})
+		r, err := sim.Check(context.Background(), vtest.FixedApp(t, "tasks"), sim.Options{Seeds: 5, Faults: tc.set})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -628,7 +496,7 @@ func TestFaultSet(t *testing.T) {
 			t.Errorf("summary %q, want %q", r.Summary, tc.want)
 		}
 	}
-	run, err := sim.Replay(context.Background(), loadApp(t, "tasks"), 3, sim.Options{Faults: sim.NoFaults, NoSwarm: true})
+	run, err := sim.Replay(context.Background(), vtest.FixedApp(t, "tasks"), 3, sim.Options{Faults: sim.NoFaults, NoSwarm: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -641,7 +509,7 @@ func TestCanceled(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := sim.Check(ctx, loadApp(t, "tasks"), sim.Options{}); !errors.Is(err, context.Canceled) {
+	if _, err := sim.Check(ctx, vtest.FixedApp(t, "tasks"), sim.Options{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 	if _, err := sim.Check(ctx, nil, sim.Options{}); !errors.Is(err, sim.ErrNoBundle) {
@@ -677,7 +545,7 @@ func tail(s string, n int) string {
 
 func BenchmarkCheck(b *testing.B) {
 	for _, name := range []string{"tasks", "knowledge"} {
-		bundle := loadApp(b, name)
+		bundle := vtest.FixedApp(b, name)
 		b.Run(name, func(b *testing.B) {
 			for b.Loop() {
 				r, err := sim.Check(context.Background(), bundle, sim.Options{})

@@ -10,6 +10,7 @@ import (
 	"github.com/temperhq/temper/specengine"
 	"github.com/temperhq/temper/specengine/expr"
 	"github.com/temperhq/temper/verification/domain"
+	"github.com/temperhq/temper/verification/internal/vtest"
 )
 
 // sinkSpec exercises every construct of the language the encoder handles:
@@ -151,9 +152,9 @@ func TestAgreesWithApply(t *testing.T) {
 		name string
 		load func(testing.TB) *specengine.Bundle
 	}{
-		{"seed", loadSeed},
-		{"tasks", func(t testing.TB) *specengine.Bundle { return loadApp(t, "tasks") }},
-		{"knowledge", func(t testing.TB) *specengine.Bundle { return loadApp(t, "knowledge") }},
+		{"seed", vtest.Seed},
+		{"tasks", func(t testing.TB) *specengine.Bundle { return vtest.App(t, "tasks") }},
+		{"knowledge", func(t testing.TB) *specengine.Bundle { return vtest.App(t, "knowledge") }},
 		{"sink", func(t testing.TB) *specengine.Bundle { return loadSpecs(t, sinkSpec) }},
 	}
 	for _, c := range cases {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/temperhq/temper/specengine"
+	"github.com/temperhq/temper/verification/internal/vtest"
 )
 
 // BenchmarkCheck is L0 on each bundled app and the seed: one Check per
@@ -14,9 +15,9 @@ func BenchmarkCheck(b *testing.B) {
 		name string
 		load func(testing.TB) *specengine.Bundle
 	}{
-		{"tasks", func(t testing.TB) *specengine.Bundle { return loadApp(t, "tasks") }},
-		{"knowledge", func(t testing.TB) *specengine.Bundle { return loadApp(t, "knowledge") }},
-		{"seed", loadSeed},
+		{"tasks", func(t testing.TB) *specengine.Bundle { return vtest.App(t, "tasks") }},
+		{"knowledge", func(t testing.TB) *specengine.Bundle { return vtest.App(t, "knowledge") }},
+		{"seed", vtest.Seed},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			bundle := c.load(b)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/temperhq/temper/specengine"
+	"github.com/temperhq/temper/verification/internal/vtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden SMT-LIB2 files in testdata/")
@@ -23,7 +24,7 @@ func TestGolden(t *testing.T) {
 		name string
 		load func(testing.TB) *specengine.Bundle
 	}{
-		{"seed", loadSeed},
+		{"seed", vtest.Seed},
 		{"sink", func(t testing.TB) *specengine.Bundle { return loadSpecs(t, sinkSpec) }},
 	}
 	for _, c := range cases {

@@ -3,7 +3,6 @@ package smt
 import (
 	"context"
 	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,45 +12,9 @@ import (
 
 	"github.com/temperhq/temper/dev/apps"
 	"github.com/temperhq/temper/specengine"
+	"github.com/temperhq/temper/verification/internal/vtest"
 	"github.com/temperhq/temper/verification/report"
 )
-
-// seedDir is the seed's conformance spec, read in place (it sits beside the
-// repository).
-const seedDir = "../../../shared/conformance/seed"
-
-func loadApp(t testing.TB, name string) *specengine.Bundle {
-	t.Helper()
-	files, err := apps.Files(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := specengine.Load(files)
-	if err != nil {
-		t.Fatalf("load %s: %v", name, err)
-	}
-	return b
-}
-
-func loadSeed(t testing.TB) *specengine.Bundle {
-	t.Helper()
-	files := map[string][]byte{}
-	for _, n := range []string{"Knowledge.ioa.toml", "model.csdl.xml"} {
-		data, err := os.ReadFile(filepath.Join(seedDir, n))
-		if errors.Is(err, fs.ErrNotExist) {
-			t.Skipf("conformance seed not found at %s: %v", seedDir, err)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		files["seed/"+n] = data
-	}
-	b, err := specengine.Load(files)
-	if err != nil {
-		t.Fatalf("load seed: %v", err)
-	}
-	return b
-}
 
 // loadSpecs loads inline specs (derived CSDL model).
 func loadSpecs(t testing.TB, specs ...string) *specengine.Bundle {
@@ -65,11 +28,7 @@ func loadSpecs(t testing.TB, specs ...string) *specengine.Bundle {
 		}
 		files[name+".ioa.toml"] = []byte(s)
 	}
-	b, err := specengine.Load(files)
-	if err != nil {
-		t.Fatalf("load: %v", err)
-	}
-	return b
+	return vtest.Load(t, files)
 }
 
 func check(t testing.TB, b *specengine.Bundle, opts Options) *report.Result {
@@ -95,17 +54,17 @@ func TestBundledApps(t *testing.T) {
 	}{
 		{
 			name:    "seed",
-			load:    loadSeed,
+			load:    vtest.Seed,
 			summary: "5 guards satisfiable, 1 invariant inductive over 5 actions, 0 unreachable states",
 		},
 		{
 			name:    "knowledge",
-			load:    func(t testing.TB) *specengine.Bundle { return loadApp(t, "knowledge") },
+			load:    func(t testing.TB) *specengine.Bundle { return vtest.App(t, "knowledge") },
 			summary: "5 guards satisfiable, 1 invariant inductive over 5 actions, 0 unreachable states",
 		},
 		{
 			name:    "tasks",
-			load:    func(t testing.TB) *specengine.Bundle { return loadApp(t, "tasks") },
+			load:    func(t testing.TB) *specengine.Bundle { return vtest.App(t, "tasks") },
 			summary: "9 guards satisfiable, 2 invariants inductive over 9 actions, 0 unreachable states",
 		},
 	}
@@ -750,7 +709,7 @@ to = "Y"
 // as such, nothing is counted as proved, and nothing fails.
 func TestUnknownIsNotAPass(t *testing.T) {
 	t.Parallel()
-	res := check(t, loadApp(t, "tasks"), Options{Rlimit: 1})
+	res := check(t, vtest.App(t, "tasks"), Options{Rlimit: 1})
 	if res.Stats["unknown"] == 0 {
 		t.Fatalf("no unknown answers with rlimit 1: %v", res.Stats)
 	}
@@ -775,7 +734,7 @@ func TestCancel(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Check(ctx, loadApp(t, "tasks"), Options{}); !errors.Is(err, context.Canceled) {
+	if _, err := Check(ctx, vtest.App(t, "tasks"), Options{}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 }
@@ -783,7 +742,7 @@ func TestCancel(t *testing.T) {
 func TestDumpDir(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	res := check(t, loadApp(t, "tasks"), Options{DumpDir: dir})
+	res := check(t, vtest.App(t, "tasks"), Options{DumpDir: dir})
 	ents, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
