@@ -29,6 +29,7 @@ import (
 type stack struct {
 	url   string
 	store store.Store
+	apps  *api.Apps
 }
 
 func newStack(t *testing.T, pageSize int, extra ...map[string][]byte) *stack {
@@ -75,7 +76,7 @@ func newStack(t *testing.T, pageSize int, extra ...map[string][]byte) *stack {
 	gw := api.New(api.Config{Apps: appsReg, Entities: &entity.Client{Temporal: c, TaskQueue: "gw"}, Store: st, PageSize: pageSize})
 	srv := httptest.NewServer(gw.Handler())
 	t.Cleanup(srv.Close)
-	return &stack{url: srv.URL, store: st}
+	return &stack{url: srv.URL, store: st, apps: appsReg}
 }
 
 type resp struct {
@@ -252,6 +253,34 @@ func TestGateway(t *testing.T) {
 			if r := s.do(t, "GET", root+"Tasks?"+bad.q, nil); r.status != bad.want {
 				t.Errorf("%s: %d, want %d: %s", bad.q, r.status, bad.want, r.raw)
 			}
+		}
+	})
+
+	t.Run("status codes", func(t *testing.T) {
+		req, _ := http.NewRequest("POST", s.url+root+"Tasks", strings.NewReader("title=x"))
+		req.Header.Set("Content-Type", "text/plain")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 415 {
+			t.Errorf("text/plain body: %d", res.StatusCode)
+		}
+		if r := s.do(t, "PUT", root+"Tasks", map[string]any{}); r.status != 405 || r.header.Get("Allow") != "GET, POST" {
+			t.Errorf("PUT on a collection: %d %v", r.status, r.header.Get("Allow"))
+		}
+		if r := s.do(t, "GET", root+"Tasks", nil, "Accept", "application/atom+xml"); r.status != 406 {
+			t.Errorf("Accept atom: %d", r.status)
+		}
+		s.apps.SetVerifying("tasks", "Task", "L1 model checking")
+		r := s.do(t, "GET", root+"Tasks", nil)
+		s.apps.SetVerifying("tasks", "Task", "")
+		if r.status != 423 || !strings.Contains(r.raw, "L1 model checking") {
+			t.Errorf("while verifying: %d %s", r.status, r.raw)
+		}
+		if r := s.do(t, "GET", root+"Tasks?$top=1", nil); r.status != 200 {
+			t.Errorf("after verifying: %d", r.status)
 		}
 	})
 
