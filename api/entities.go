@@ -79,8 +79,11 @@ func (s *Server) property(r *request, name string, raw bool) error {
 	}
 	var v any
 	switch {
-	case contains(r.table.KeyProps, name) && len(r.table.KeyProps) == 1:
-		v = e.Ref.Key
+	case contains(r.table.KeyProps, name):
+		v = r.keyValues(e.Ref.Key)[name]
+		if v == nil && len(r.table.KeyProps) == 1 {
+			v = e.Ref.Key
+		}
 	default:
 		var ok bool
 		if v, ok = e.Fields[name]; !ok {
@@ -97,16 +100,9 @@ func (s *Server) property(r *request, name string, raw bool) error {
 		return r.c.NoContent(http.StatusNoContent)
 	}
 	return r.c.JSON(http.StatusOK, map[string]any{
-		"@odata.context": r.root + "$metadata#" + r.table.EntitySet + "(" + quoteKey(r.key) + ")/" + name,
+		"@odata.context": r.root + "$metadata#" + r.table.EntitySet + "(" + r.keyPredicate(r.key) + ")/" + name,
 		"value":          v,
 	})
-}
-
-func quoteKey(k string) string {
-	if strings.Contains(k, "=") {
-		return k
-	}
-	return "'" + strings.ReplaceAll(k, "'", "''") + "'"
 }
 
 // create starts an entity: 201 with the entity and its Location, or 204
@@ -116,30 +112,9 @@ func (s *Server) create(r *request) error {
 	if err != nil {
 		return err
 	}
-	key := ""
-	if len(r.table.KeyProps) == 1 {
-		kp := r.table.KeyProps[0]
-		if v, ok := body[kp]; ok {
-			ks, ok := v.(string)
-			if !ok || ks == "" {
-				return errorf(http.StatusBadRequest, "BadRequest", "key %s must be a non-empty string", kp)
-			}
-			key = ks
-			delete(body, kp)
-		} else {
-			key = s.cfg.NewID()
-		}
-	} else {
-		parts := make([]string, len(r.table.KeyProps))
-		for i, kp := range r.table.KeyProps {
-			v, ok := body[kp]
-			if !ok {
-				return errorf(http.StatusBadRequest, "BadRequest", "the body must give key property %s", kp)
-			}
-			parts[i] = kp + "=" + literalKey(v)
-			delete(body, kp)
-		}
-		key = strings.Join(parts, ",")
+	key, err := r.bodyKey(body, s.cfg.NewID)
+	if err != nil {
+		return err
 	}
 	// Validate the body with the table before starting anything.
 	if _, err := r.table.New(key, body); err != nil {
@@ -152,7 +127,7 @@ func (s *Server) create(r *request) error {
 	if err != nil {
 		return err
 	}
-	loc := entityURL(r.root, r.table.EntitySet, key, r.table)
+	loc := r.entityURL(key)
 	h := r.c.Response().Header()
 	h.Set("Location", loc)
 	h.Set("ETag", etag(e.Version))
@@ -162,14 +137,6 @@ func (s *Server) create(r *request) error {
 		return r.c.NoContent(http.StatusNoContent)
 	}
 	return r.c.JSON(http.StatusCreated, render(r, e, nil, true))
-}
-
-func literalKey(v any) string {
-	switch x := v.(type) {
-	case string:
-		return "'" + strings.ReplaceAll(x, "'", "''") + "'"
-	}
-	return toText(v)
 }
 
 // action runs a bound action through the workflow: 200 with the entity,
@@ -210,7 +177,7 @@ func (s *Server) action(r *request, qualified string) error {
 			return err
 		}
 		h := r.c.Response().Header()
-		h.Set("Location", entityURL(r.root, r.table.EntitySet, r.key, r.table))
+		h.Set("Location", r.entityURL(r.key))
 		h.Set("Preference-Applied", "respond-async")
 		return r.c.NoContent(http.StatusAccepted)
 	}

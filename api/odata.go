@@ -16,6 +16,7 @@ import (
 	"github.com/temperhq/temper/api/odata/ast"
 	"github.com/temperhq/temper/api/odata/uri"
 	"github.com/temperhq/temper/specengine"
+	"github.com/temperhq/temper/store"
 	"github.com/temperhq/temper/workflows/entity"
 )
 
@@ -29,6 +30,7 @@ type request struct {
 	query  *ast.Query
 	table  *specengine.Table
 	key    string // canonical key of the addressed entity, "" for a collection
+	keys   []store.KeyPart
 }
 
 func (r *request) ref() entity.Ref {
@@ -100,7 +102,7 @@ func (s *Server) dispatch(c echo.Context) error {
 		return &Error{Status: http.StatusLocked, Code: "Verifying", Message: fmt.Sprintf("%s is being verified (%s); try again when it is deployed", r.table.Entity, state)}
 	}
 	if len(segs[0].Keys) > 0 {
-		if r.key, err = canonicalKey(r.table, segs[0].Keys); err != nil {
+		if r.key, err = canonicalKey(r, segs[0].Keys); err != nil {
 			return err
 		}
 	}
@@ -183,63 +185,6 @@ func checkFormat(c echo.Context, q *ast.Query) error {
 		}
 	}
 	return errorf(http.StatusNotAcceptable, "NotAcceptable", "Accept %q: this service answers application/json", accept)
-}
-
-// canonicalKey turns a key predicate into the entity's key string: the
-// single key's value, or name=value pairs in key order for compound keys.
-func canonicalKey(t *specengine.Table, keys []ast.KeyValue) (string, error) {
-	if len(t.KeyProps) == 0 {
-		return "", errorf(http.StatusBadRequest, "BadRequest", "%s has no key", t.Entity)
-	}
-	if len(keys) == 1 && keys[0].Name == "" {
-		if len(t.KeyProps) != 1 {
-			return "", errorf(http.StatusBadRequest, "BadRequest", "%s has a compound key (%s): name each part", t.Entity, strings.Join(t.KeyProps, ", "))
-		}
-		return keyText(keys[0])
-	}
-	byName := map[string]ast.KeyValue{}
-	for _, k := range keys {
-		byName[k.Name] = k
-	}
-	if len(byName) != len(t.KeyProps) {
-		return "", errorf(http.StatusBadRequest, "BadRequest", "%s's key is (%s)", t.Entity, strings.Join(t.KeyProps, ", "))
-	}
-	if len(t.KeyProps) == 1 {
-		k, ok := byName[t.KeyProps[0]]
-		if !ok {
-			return "", errorf(http.StatusBadRequest, "BadRequest", "%s's key is %s", t.Entity, t.KeyProps[0])
-		}
-		return keyText(k)
-	}
-	parts := make([]string, len(t.KeyProps))
-	for i, name := range t.KeyProps {
-		k, ok := byName[name]
-		if !ok {
-			return "", errorf(http.StatusBadRequest, "BadRequest", "%s's key is (%s)", t.Entity, strings.Join(t.KeyProps, ", "))
-		}
-		v, err := keyText(k)
-		if err != nil {
-			return "", err
-		}
-		parts[i] = name + "=" + v
-	}
-	return strings.Join(parts, ","), nil
-}
-
-func keyText(k ast.KeyValue) (string, error) {
-	if k.Value == nil {
-		return "", errorf(http.StatusBadRequest, "BadRequest", "key aliases are not supported")
-	}
-	switch v := k.Value.Value.(type) {
-	case string:
-		if v == "" {
-			return "", errorf(http.StatusBadRequest, "BadRequest", "an empty key")
-		}
-		return v, nil
-	case int64:
-		return strconv.FormatInt(v, 10), nil
-	}
-	return "", errorf(http.StatusBadRequest, "BadRequest", "key of kind %d is not supported", k.Value.Kind)
 }
 
 // decodeBody reads a JSON object body within the size limit.
@@ -325,14 +270,6 @@ func ifMatch(r *http.Request) (*int64, error) {
 
 func etag(version int64) string { return `W/"` + strconv.FormatInt(version, 10) + `"` }
 
-// entityURL is the canonical URL of an entity.
-func entityURL(root, set, key string, t *specengine.Table) string {
-	if len(t.KeyProps) > 1 {
-		return root + set + "(" + key + ")"
-	}
-	return root + set + "('" + url.PathEscape(strings.ReplaceAll(key, "'", "''")) + "')"
-}
-
 // render is the OData JSON of an entity; selected limits the properties
 // (nil: all).
 func render(r *request, e entity.Entity, selected []ast.SelectItem, withContext bool) map[string]any {
@@ -345,7 +282,11 @@ func render(r *request, e entity.Entity, selected []ast.SelectItem, withContext 
 	for k, v := range e.Fields {
 		fields[k] = v
 	}
-	if len(r.table.KeyProps) == 1 {
+	if kv := r.keyValues(e.Ref.Key); kv != nil {
+		for k, v := range kv {
+			fields[k] = v
+		}
+	} else if len(r.table.KeyProps) == 1 {
 		fields[r.table.KeyProps[0]] = e.Ref.Key
 	}
 	keep := selectSet(selected)

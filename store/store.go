@@ -35,6 +35,34 @@ type (
 	UnsupportedError = model.UnsupportedError
 )
 
+// KeyPart is one key property with its kind; see KeyParts.
+type KeyPart = model.KeyPart
+
+// KeyInt is the kind of an integer key part (Edm.Byte, SByte, Int16,
+// Int32, Int64).
+const KeyInt = model.KindInt
+
+// KeyParts returns the key properties of a schema with their kinds, in key
+// order, or an error (an *UnsupportedError for a key type the store does
+// not support).
+func KeyParts(s Schema) ([]KeyPart, error) {
+	n, err := s.Normalized()
+	if err != nil {
+		return nil, err
+	}
+	return n.KeyParts(), nil
+}
+
+// FormatKey returns the canonical key string of typed key values (int64
+// for integer parts, string otherwise) in key order: the value itself for
+// a single key, name=literal pairs in OData form for a compound key
+// (OrderID=1,Line='a'). It is the entity's identity in the store and the
+// suffix of its workflow id.
+func FormatKey(parts []KeyPart, vals []any) (string, error) { return model.FormatKey(parts, vals) }
+
+// ParseKey returns the typed values of a canonical key string.
+func ParseKey(parts []KeyPart, key string) ([]any, error) { return model.ParseKey(parts, key) }
+
 // Sentinel errors; backends wrap them with context, test with errors.Is.
 var (
 	ErrNotFound = model.ErrNotFound

@@ -106,7 +106,7 @@ func (s *Store) EnsureSet(ctx context.Context, ss model.SetSchema) error {
 		if err := tx.QueryRow(ctx, `SELECT next_column FROM temper_sets WHERE id = $1`, st.ID).Scan(&next); err != nil {
 			return err
 		}
-		added, next := cc.Add(schema, next)
+		added, next, changed := cc.Add(schema, next)
 		var adds, ddl []string
 		tbl := st.Table
 		for _, a := range added {
@@ -119,11 +119,13 @@ func (s *Store) EnsureSet(ctx context.Context, ss model.SetSchema) error {
 				`CREATE INDEX `+tbl+`_`+col+` ON `+tbl+` (`+col+` NULLS FIRST, key)`,
 				`CREATE INDEX `+tbl+`_s_`+col+` ON `+tbl+` (status, `+col+` NULLS FIRST, key)`)
 		}
-		if len(adds) == 0 {
+		if !changed {
 			return nil
 		}
-		// One ALTER TABLE: one rewrite of the table for all new columns.
-		ddl = append([]string{`ALTER TABLE ` + tbl + ` ` + strings.Join(adds, ", ")}, ddl...)
+		if len(adds) > 0 {
+			// One ALTER TABLE: one rewrite of the table for all new columns.
+			ddl = append([]string{`ALTER TABLE ` + tbl + ` ` + strings.Join(adds, ", ")}, ddl...)
+		}
 		for _, d := range ddl {
 			if _, err := tx.Exec(ctx, d); err != nil {
 				return fmt.Errorf("%s: %w", d, err)

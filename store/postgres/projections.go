@@ -34,11 +34,11 @@ type execer interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 }
 
-func putArgs(e *model.Entity) ([]any, error) {
+func putArgs(st *setcache.Set, e *model.Entity) ([]any, error) {
 	if err := e.Check(); err != nil {
 		return nil, err
 	}
-	fields, err := model.EncodeJSON(e.Fields)
+	fields, err := model.EncodeJSON(st.Fields(e.Key, e.Fields))
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +50,7 @@ func putArgs(e *model.Entity) ([]any, error) {
 }
 
 func put(ctx context.Context, x execer, st *setcache.Set, e *model.Entity) error {
-	args, err := putArgs(e)
+	args, err := putArgs(st, e)
 	if err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func (s *Store) PutProjections(ctx context.Context, es []model.Entity) error {
 		if err != nil {
 			return translate("put projections", err)
 		}
-		args, err := putArgs(&es[i])
+		args, err := putArgs(st, &es[i])
 		if err != nil {
 			return translate("put projections", err)
 		}
@@ -95,7 +95,7 @@ func (s *Store) RecordCommit(ctx context.Context, e model.Entity, t model.Trajec
 	if err != nil {
 		return translate(op, err)
 	}
-	pa, err := putArgs(&e)
+	pa, err := putArgs(st, &e)
 	if err != nil {
 		return translate(op, err)
 	}

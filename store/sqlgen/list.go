@@ -57,10 +57,19 @@ func BuildList(d Dialect, t Table, q model.ListQuery) (*List, error) {
 		l.CountArgs = append([]any(nil), b.args...)
 	}
 
-	// Order: the requested items, then the key, so pages are stable.
+	// Order: the requested items, then the key, so pages are stable: the
+	// parts of an integer or compound key (typed, in key order), then the
+	// key column (unique).
+	items := q.OrderBy
+	if b.key == "" {
+		items = append([]ast.OrderItem(nil), q.OrderBy...)
+		for _, k := range b.schema.Key {
+			items = append(items, ast.OrderItem{Expr: &ast.Path{Segments: []string{k}}})
+		}
+	}
 	nFilter := len(b.args)
 	var sel, order, exprs []string
-	for i, it := range q.OrderBy {
+	for i, it := range items {
 		v, err := b.expr(it.Expr)
 		if err != nil {
 			return nil, err
@@ -85,7 +94,7 @@ func BuildList(d Dialect, t Table, q model.ListQuery) (*List, error) {
 	l.fingerprint = strconv.FormatUint(h.Sum64(), 36)
 
 	if q.After != "" {
-		c, err := b.after(q.After, l, exprs, q.OrderBy)
+		c, err := b.after(q.After, l, exprs, items)
 		if err != nil {
 			return nil, err
 		}

@@ -53,7 +53,7 @@ type builder struct {
 	d      Dialect
 	t      Table
 	schema model.Schema
-	key    string
+	key    string // the single string key property, "" for an integer or compound key
 	now    time.Time
 	args   []any
 	paths  map[string]string
@@ -73,7 +73,7 @@ func newBuilder(d Dialect, t Table, s model.Schema, now time.Time) (*builder, er
 	if now.IsZero() {
 		now = time.Now()
 	}
-	return &builder{d: d, t: t, schema: s, key: s.Key[0], now: now, paths: map[string]string{}}, nil
+	return &builder{d: d, t: t, schema: s, key: s.SimpleKey(), now: now, paths: map[string]string{}}, nil
 }
 
 // bind adds an argument of kind k and returns its placeholder.
@@ -179,13 +179,12 @@ func (b *builder) property(name string, off int) (val, error) {
 	if t.Collection {
 		return val{kind: t.Kind, coll: true, prop: name}, nil
 	}
-	switch name {
-	case b.key:
-		if t.Kind != model.KindString && t.Kind != model.KindGuid {
-			return val{}, unsupported(off, "keys of type "+t.Name)
-		}
+	switch {
+	case name == b.key && b.key != "":
+		// A single string key is the key column; the parts of an integer
+		// or compound key are typed values in the document.
 		return val{sql: "t." + b.t.Key, kind: t.Kind}, nil
-	case "status":
+	case name == "status":
 		if t.Kind != model.KindString {
 			return val{}, qerr(off, "status must be Edm.String")
 		}

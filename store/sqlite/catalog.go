@@ -99,8 +99,8 @@ func (s *Store) EnsureSet(ctx context.Context, ss model.SetSchema) error {
 		if err := tx.QueryRowContext(ctx, `SELECT next_column FROM temper_sets WHERE id = ?`, st.ID).Scan(&next); err != nil {
 			return err
 		}
-		added, next := cc.Add(schema, next)
-		if len(added) == 0 {
+		added, next, changed := cc.Add(schema, next)
+		if !changed {
 			return nil
 		}
 		tbl := st.Table

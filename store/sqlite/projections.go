@@ -35,7 +35,7 @@ func (s *Store) put(ctx context.Context, x execer, st *setcache.Set, e *model.En
 	if err := e.Check(); err != nil {
 		return err
 	}
-	fields, err := model.EncodeJSON(e.Fields)
+	fields, err := model.EncodeJSON(st.Fields(e.Key, e.Fields))
 	if err != nil {
 		return err
 	}

@@ -42,7 +42,8 @@ var unsupportedCases = []struct {
 	{"custom function", q(eq(&ast.Call{Name: "NS.F", Args: []ast.Expr{num(1)}, ArgNames: []string{"p"}}, num(1)))},
 	{"in a JSON array of expressions", q(bin(ast.OpIn, p("status"), &ast.Array{Items: []ast.Expr{p("title")}}))},
 	{"case", q(eq(call("case", boolean(true), num(1)), num(1)))},
-	{"composite key", store.ListQuery{App: confApp, Set: "Typed", Top: 10, Schema: store.Schema{Key: []string{"a", "b"}}}},
+	{"key of type Edm.Double", store.ListQuery{App: confApp, Set: "Typed", Top: 10, Schema: store.Schema{Key: []string{"a"}, Properties: map[string]string{"a": "Edm.Double"}}}},
+	{"compound key with a Guid part", store.ListQuery{App: confApp, Set: "Typed", Top: 10, Schema: store.Schema{Key: []string{"a", "b"}, Properties: map[string]string{"a": "Edm.Guid"}}}},
 }
 
 // queryErrorCases must fail with *store.QueryError (400).

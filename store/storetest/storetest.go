@@ -69,6 +69,7 @@ func Run(t *testing.T, open Factory) {
 		seedConf(ctx, t, s)
 		testPaging(ctx, t, s)
 	})
+	t.Run("Keys", func(t *testing.T) { t.Parallel(); ctx, s := setup(t); testKeys(ctx, t, s) })
 	t.Run("Errors", func(t *testing.T) {
 		t.Parallel()
 		ctx, s := setup(t)
@@ -345,9 +346,13 @@ func testEnsureSet(ctx context.Context, t *testing.T, s store.Store) {
 		t.Fatal("EnsureSet accepted a property name that is not an identifier")
 	}
 	composite := store.SetSchema{App: "a", Set: "C", Schema: store.Schema{Key: []string{"a", "b"}}}
+	if err := s.EnsureSet(ctx, composite); err != nil {
+		t.Fatalf("compound key: %v", err)
+	}
+	doubleKey := store.SetSchema{App: "a", Set: "D", Schema: store.Schema{Key: []string{"a"}, Properties: map[string]string{"a": "Edm.Double"}}}
 	var ue *store.UnsupportedError
-	if err := s.EnsureSet(ctx, composite); !errors.As(err, &ue) {
-		t.Fatalf("composite key: %v, want UnsupportedError", err)
+	if err := s.EnsureSet(ctx, doubleKey); !errors.As(err, &ue) {
+		t.Fatalf("key of type Edm.Double: %v, want UnsupportedError", err)
 	}
 	// A set nothing was written to is empty, with a zero count.
 	r = mustQuery(ctx, t, s, store.ListQuery{App: "a", Set: "Empty", Schema: confSchema, Top: 10, Count: true})

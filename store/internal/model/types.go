@@ -86,8 +86,10 @@ func ValidIdentifier(s string) bool {
 	return true
 }
 
-// Normalized returns the schema with "status" and a key property present
-// (Edm.String, key "id" when none is given) and checks its names.
+// Normalized returns the schema with "status" and its key properties
+// present (Edm.String, key "id" when none is given) and checks its names
+// and key types: a key is one Edm.String, Edm.Guid or integer property,
+// or a compound of Edm.String and integer properties.
 func (s Schema) Normalized() (Schema, error) {
 	out := Schema{Properties: make(map[string]string, len(s.Properties)+2), Key: append([]string(nil), s.Key...)}
 	for name, typ := range s.Properties {
@@ -99,19 +101,56 @@ func (s Schema) Normalized() (Schema, error) {
 	if len(out.Key) == 0 {
 		out.Key = []string{"id"}
 	}
-	if len(out.Key) != 1 {
-		return Schema{}, &UnsupportedError{Offset: -1, What: "composite keys"}
-	}
-	if !ValidIdentifier(out.Key[0]) {
-		return Schema{}, fmt.Errorf("key name %q is not an OData identifier", out.Key[0])
-	}
-	if _, ok := out.Properties[out.Key[0]]; !ok {
-		out.Properties[out.Key[0]] = "Edm.String"
+	seen := map[string]bool{}
+	for _, k := range out.Key {
+		if !ValidIdentifier(k) {
+			return Schema{}, fmt.Errorf("key name %q is not an OData identifier", k)
+		}
+		if seen[k] || k == "status" {
+			return Schema{}, fmt.Errorf("key property %q is named twice or reserved", k)
+		}
+		seen[k] = true
+		if _, ok := out.Properties[k]; !ok {
+			out.Properties[k] = "Edm.String"
+		}
+		t := ParseType(out.Properties[k])
+		switch {
+		case t.Collection:
+			return Schema{}, &UnsupportedError{Offset: -1, What: "keys of type " + t.Name}
+		case t.Kind == KindString || t.Kind == KindInt:
+		case t.Kind == KindGuid && len(out.Key) == 1:
+		default:
+			return Schema{}, &UnsupportedError{Offset: -1, What: "keys of type " + t.Name}
+		}
 	}
 	if _, ok := out.Properties["status"]; !ok {
 		out.Properties["status"] = "Edm.String"
 	}
 	return out, nil
+}
+
+// SimpleKey returns the key property when the key is a single string (or
+// Guid) property, whose value is the key column itself; "" otherwise (an
+// integer or compound key, whose parts are read like other properties).
+// s must be normalized.
+func (s Schema) SimpleKey() string {
+	if len(s.Key) != 1 {
+		return ""
+	}
+	if k := ParseType(s.Properties[s.Key[0]]).Kind; k == KindString || k == KindGuid {
+		return s.Key[0]
+	}
+	return ""
+}
+
+// KeyParts returns the key properties with their kinds, in key order. s
+// must be normalized.
+func (s Schema) KeyParts() []KeyPart {
+	out := make([]KeyPart, len(s.Key))
+	for i, k := range s.Key {
+		out[i] = KeyPart{Name: k, Kind: ParseType(s.Properties[k]).Kind, Type: s.Properties[k]}
+	}
+	return out
 }
 
 // Names returns the property names in sorted order.
