@@ -105,6 +105,12 @@ func (c *Client) Signal(ctx context.Context, ref Ref, req Request) error {
 // Get reads an entity through the workflow's query: a consistent read.
 func (c *Client) Get(ctx context.Context, ref Ref) (Entity, error) {
 	v, err := c.Temporal.QueryWorkflow(ctx, ref.WorkflowID(), "", QueryState)
+	// One query call is bounded at 10 s by the SDK; right after a worker
+	// restart the server may still be waiting on the stopped worker's
+	// sticky queue. Try again while the caller's context allows.
+	for tries := 1; err != nil && ctx.Err() == nil && tries < 4 && isDeadline(err); tries++ {
+		v, err = c.Temporal.QueryWorkflow(ctx, ref.WorkflowID(), "", QueryState)
+	}
 	if err != nil {
 		return Entity{}, c.mapErr(ref, err)
 	}
@@ -124,4 +130,9 @@ func (c *Client) mapErr(ref Ref, err error) error {
 		return fmt.Errorf("%w: %s", ErrNotFound, ref.WorkflowID())
 	}
 	return rejected(err)
+}
+
+func isDeadline(err error) bool {
+	var de *serviceerror.DeadlineExceeded
+	return errors.As(err, &de) || errors.Is(err, context.DeadlineExceeded)
 }
