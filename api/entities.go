@@ -32,12 +32,16 @@ func (s *Server) get(r *request) error {
 	if r.query.Filter != nil || r.query.OrderBy != nil || r.query.Top != nil || r.query.Skip != nil || r.query.Count != nil || r.query.Search != nil {
 		return errorf(http.StatusBadRequest, "BadRequest", "$filter, $orderby, $top, $skip, $count and $search apply to collections")
 	}
+	if err := checkSelect(r, r.query.Select); err != nil {
+		return err
+	}
 	e, err := s.cfg.Entities.Get(r.c.Request().Context(), r.ref())
 	if err != nil {
 		return err
 	}
-	if err := checkSelect(r, r.query.Select); err != nil {
-		return err
+	if notModified(r, e.Version) {
+		r.c.Response().Header().Set("ETag", etag(e.Version))
+		return r.c.NoContent(http.StatusNotModified)
 	}
 	out := render(r, e, r.query.Select, true)
 	if err := s.expand(r, e, out, r.query.Expand); err != nil {
@@ -47,9 +51,15 @@ func (s *Server) get(r *request) error {
 	return r.c.JSON(http.StatusOK, out)
 }
 
-// checkSelect refuses $select of unknown properties.
+// checkSelect refuses $select of unknown properties, and what it does not
+// implement (nested options, paths, Namespace.*, function signatures)
+// rather than ignoring it.
 func checkSelect(r *request, sel []ast.SelectItem) error {
 	for _, it := range sel {
+		// Namespace.* parses as Star with the namespace as its path.
+		if it.Options != nil || it.ParamNames != nil || len(it.Path) > 1 || it.Star && len(it.Path) > 0 {
+			return errorf(http.StatusNotImplemented, "NotImplemented", "$select supports property names and *; not paths, nested options or Namespace.*")
+		}
 		if it.Star || len(it.Path) == 0 {
 			continue
 		}
@@ -253,4 +263,22 @@ func toText(v any) string {
 	}
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// notModified reports whether If-None-Match names the entity's current
+// ETag (or is *): the client's copy is current.
+func notModified(r *request, version int64) bool {
+	v := strings.TrimSpace(r.c.Request().Header.Get("If-None-Match"))
+	if v == "" {
+		return false
+	}
+	if v == "*" {
+		return true
+	}
+	for _, part := range strings.Split(v, ",") {
+		if strings.TrimSpace(part) == etag(version) || strings.TrimPrefix(strings.TrimSpace(part), "W/") == strings.TrimPrefix(etag(version), "W/") {
+			return true
+		}
+	}
+	return false
 }

@@ -273,8 +273,40 @@ func TestGateway(t *testing.T) {
 		if r := s.do(t, "GET", root+"Tasks", nil, "Accept", "application/atom+xml"); r.status != 406 {
 			t.Errorf("Accept atom: %d", r.status)
 		}
+		for _, bad := range []struct {
+			path    string
+			want    int
+			headers []string
+		}{
+			{"Tasks?$select=title($top=1)", 501, nil},
+			{"Tasks?$select=Tracker.*", 501, nil},
+			{"Tasks?$filter=title%20eq%20@t", 400, nil},
+			{"Tasks?$filter=title%20eq%20@t&@t='a'", 200, nil},
+			{"Tasks?$expand=*", 501, nil},
+			{"Tasks", 406, []string{"Accept", "application/xml"}},
+			{"$metadata?$format=xml", 200, nil},
+			{"$metadata", 406, []string{"Accept", "application/json"}},
+		} {
+			if r := s.do(t, "GET", root+bad.path, nil, bad.headers...); r.status != bad.want {
+				t.Errorf("%s %v: %d, want %d: %s", bad.path, bad.headers, r.status, bad.want, r.raw)
+			}
+		}
+		r := s.do(t, "GET", root+"Tasks('pa')", nil)
+		if labels, ok := r.body["labels"].([]any); !ok || len(labels) != 0 {
+			t.Errorf("an unset collection must be []: %s", r.raw)
+		}
+		tag := r.header.Get("ETag")
+		if r := s.do(t, "GET", root+"Tasks('pa')", nil, "If-None-Match", tag); r.status != 304 {
+			t.Errorf("If-None-Match %s: %d", tag, r.status)
+		}
+		if r := s.do(t, "GET", root+"Tasks('pa')", nil, "If-None-Match", `W/"99"`); r.status != 200 {
+			t.Errorf("If-None-Match stale: %d", r.status)
+		}
+		if r := s.do(t, "GET", root+"$metadata", nil); !strings.Contains(r.raw, `<ReturnType Type="Tracker.Task"`) {
+			t.Errorf("bound actions must declare their return type: %s", r.raw)
+		}
 		s.apps.SetVerifying("tasks", "Task", "L1 model checking")
-		r := s.do(t, "GET", root+"Tasks", nil)
+		r = s.do(t, "GET", root+"Tasks", nil)
 		s.apps.SetVerifying("tasks", "Task", "")
 		if r.status != 423 || !strings.Contains(r.raw, "L1 model checking") {
 			t.Errorf("while verifying: %d %s", r.status, r.raw)

@@ -122,7 +122,7 @@ func (s *Server) related(ctx context.Context, r *request, n *navigation, e entit
 // expand adds the $expand items to a rendered entity.
 func (s *Server) expand(r *request, e entity.Entity, out map[string]any, items []ast.ExpandItem) error {
 	for _, it := range items {
-		if it.Ref || it.Count || it.Levels != 0 || len(it.Path) != 1 {
+		if it.Ref || it.Count || it.Levels != 0 || len(it.Path) != 1 || it.Path[0] == "*" {
 			return errorf(http.StatusNotImplemented, "NotImplemented", "$expand supports navigation properties with nested options, not $ref, $count, $levels or paths")
 		}
 		n, err := resolveNav(r, r.table, it.Path[0])
@@ -131,6 +131,17 @@ func (s *Server) expand(r *request, e entity.Entity, out map[string]any, items [
 		}
 		if it.Options != nil && len(it.Options.Expand) > 0 {
 			return errorf(http.StatusNotImplemented, "NotImplemented", "nested $expand is not supported")
+		}
+		if o := it.Options; o != nil && !n.collection && (o.Filter != nil || o.OrderBy != nil || o.Top != nil || o.Skip != nil || o.Count != nil || o.Search != nil) {
+			return errorf(http.StatusBadRequest, "BadRequest", "%s is single-valued: only $select and $expand apply to it", n.name)
+		}
+		if it.Options != nil {
+			if err := checkSelect(&request{c: r.c, bundle: r.bundle, table: n.target}, it.Options.Select); err != nil {
+				return err
+			}
+			if err := checkAliases(it.Options); err != nil {
+				return err
+			}
 		}
 		v, count, err := s.related(r.c.Request().Context(), r, n, e, it.Options)
 		if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/temperhq/temper/api/odata/ast"
 	"github.com/temperhq/temper/api/odata/uri"
 	"github.com/temperhq/temper/specengine"
+	"github.com/temperhq/temper/specengine/expr"
 	"github.com/temperhq/temper/store"
 	"github.com/temperhq/temper/workflows/entity"
 )
@@ -64,7 +65,10 @@ func (s *Server) dispatch(c echo.Context) error {
 	if len(q.Unsupported) > 0 {
 		return errorf(http.StatusNotImplemented, "NotImplemented", "query option %s is not supported", strings.Join(q.Unsupported, ", "))
 	}
-	if err := checkFormat(c, q); err != nil {
+	if err := checkFormat(c, q, raw == "$metadata"); err != nil {
+		return err
+	}
+	if err := checkAliases(q); err != nil {
 		return err
 	}
 	switch raw {
@@ -161,12 +165,16 @@ func methodNotAllowed(c echo.Context, allow string) error {
 	return errorf(http.StatusMethodNotAllowed, "MethodNotAllowed", "%s is not allowed here (allowed: %s)", c.Request().Method, allow)
 }
 
-// checkFormat honours $format and Accept: JSON, or 406.
-func checkFormat(c echo.Context, q *ast.Query) error {
+// checkFormat honours $format and Accept: JSON for data, XML for
+// $metadata, or 406.
+func checkFormat(c echo.Context, q *ast.Query, metadata bool) error {
 	if q.Format != "" {
 		f := strings.ToLower(q.Format)
-		if f != "json" && !strings.HasPrefix(f, "application/json") {
-			return errorf(http.StatusNotAcceptable, "NotAcceptable", "$format=%s: this service answers JSON", q.Format)
+		if metadata && (f == "xml" || strings.HasPrefix(f, "application/xml")) {
+			return nil
+		}
+		if metadata || f != "json" && !strings.HasPrefix(f, "application/json") {
+			return errorf(http.StatusNotAcceptable, "NotAcceptable", "$format=%s: this service answers JSON, and $metadata as XML", q.Format)
 		}
 		return nil
 	}
@@ -179,8 +187,12 @@ func checkFormat(c echo.Context, q *ast.Query) error {
 		if err != nil {
 			continue
 		}
-		switch mt {
-		case "application/json", "application/*", "*/*", "application/xml", "text/plain", "text/*":
+		switch {
+		case mt == "application/*", mt == "*/*":
+			return nil
+		case metadata && mt == "application/xml":
+			return nil
+		case !metadata && (mt == "application/json" || mt == "text/plain" || mt == "text/*"):
 			return nil
 		}
 	}
@@ -289,6 +301,12 @@ func render(r *request, e entity.Entity, selected []ast.SelectItem, withContext 
 	} else if len(r.table.KeyProps) == 1 {
 		fields[r.table.KeyProps[0]] = e.Ref.Key
 	}
+	// A collection is never null in OData JSON: unset lists are empty.
+	for _, v := range r.table.Vars {
+		if v.Type == expr.TList && fields[v.Name] == nil {
+			fields[v.Name] = []string{}
+		}
+	}
 	keep := selectSet(selected)
 	for k, v := range fields {
 		if keep == nil || keep[k] || k == "id" && len(r.table.KeyProps) == 1 && r.table.KeyProps[0] == k {
@@ -304,7 +322,7 @@ func selectSet(sel []ast.SelectItem) map[string]bool {
 	}
 	m := map[string]bool{}
 	for _, s := range sel {
-		if s.Star {
+		if s.Star && len(s.Path) == 0 {
 			return nil
 		}
 		if len(s.Path) > 0 {
@@ -320,4 +338,47 @@ func newUUID() string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+// checkAliases refuses parameter aliases the query string did not give a
+// value for, instead of letting them read as null.
+func checkAliases(q *ast.Query) error {
+	var found string
+	var walk func(e ast.Expr)
+	walk = func(e ast.Expr) {
+		if e == nil || found != "" {
+			return
+		}
+		switch x := e.(type) {
+		case *ast.Alias:
+			found = x.Name
+		case *ast.Unary:
+			walk(x.X)
+		case *ast.Binary:
+			walk(x.L)
+			walk(x.R)
+		case *ast.List:
+			for _, it := range x.Items {
+				walk(it)
+			}
+		case *ast.Call:
+			for _, a := range x.Args {
+				walk(a)
+			}
+		case *ast.Lambda:
+			walk(x.Body)
+		case *ast.Path:
+			if len(x.Segments) > 0 && strings.HasPrefix(x.Segments[0], "@") {
+				found = strings.TrimPrefix(x.Segments[0], "@")
+			}
+		}
+	}
+	walk(q.Filter)
+	for _, o := range q.OrderBy {
+		walk(o.Expr)
+	}
+	if found != "" {
+		return errorf(http.StatusBadRequest, "BadRequest", "parameter alias @%s has no value in the query string", found)
+	}
+	return nil
 }

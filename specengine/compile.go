@@ -282,6 +282,13 @@ func (c *compiler) table(s *ioa.Spec, entities []string) *Table {
 		names = append(names, a.Name)
 	}
 	csdlActions := c.boundActions(sch, et)
+	// A Temper action returns the entity after it: say so in the model
+	// served as $metadata when the CSDL leaves the return type out.
+	for _, ca := range csdlActions {
+		if ca.ReturnType == nil {
+			ca.ReturnType = &csdl.ReturnType{Type: sch.Namespace + "." + et.Name}
+		}
+	}
 	for i := range actions {
 		a := &actions[i]
 		if _, dup := t.actionIdx[a.Name]; dup {
