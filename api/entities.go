@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/temperhq/temper/api/odata/ast"
+	"github.com/temperhq/temper/specengine/expr"
 	"github.com/temperhq/temper/workflows/entity"
 )
 
@@ -99,6 +100,9 @@ func (s *Server) property(r *request, name string, raw bool) error {
 		if v, ok = e.Fields[name]; !ok {
 			return errorf(http.StatusNotFound, "NotFound", "%s has no property %q", r.table.Entity, name)
 		}
+	}
+	if i, ok := r.table.SlotIndex(name); ok && r.table.Vars[i].Type == expr.TList && v == nil {
+		v = []string{} // a collection is never null
 	}
 	if raw {
 		if v == nil {
@@ -203,8 +207,21 @@ func (s *Server) action(r *request, qualified string) error {
 	return r.c.JSON(http.StatusOK, render(r, e, nil, true))
 }
 
+// refuseIfNoneMatch: a write with If-None-Match (create-only semantics,
+// upsert) is not supported on an existing entity, which is all this
+// service updates: 412, never silently ignored.
+func refuseIfNoneMatch(r *request) error {
+	if r.c.Request().Header.Get("If-None-Match") != "" {
+		return errorf(http.StatusPreconditionFailed, "PreconditionFailed", "If-None-Match on an update: the entity exists")
+	}
+	return nil
+}
+
 // update writes data-model fields (PATCH; PUT replaces them all).
 func (s *Server) update(r *request) error {
+	if err := refuseIfNoneMatch(r); err != nil {
+		return err
+	}
 	if !r.table.Updatable() {
 		return methodNotAllowed(r.c, "GET, DELETE")
 	}
@@ -242,6 +259,9 @@ func (s *Server) update(r *request) error {
 
 // delete ends the entity.
 func (s *Server) delete(r *request) error {
+	if err := refuseIfNoneMatch(r); err != nil {
+		return err
+	}
 	cond, err := ifMatch(r.c.Request())
 	if err != nil {
 		return err

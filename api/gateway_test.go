@@ -295,6 +295,15 @@ func TestGateway(t *testing.T) {
 		if labels, ok := r.body["labels"].([]any); !ok || len(labels) != 0 {
 			t.Errorf("an unset collection must be []: %s", r.raw)
 		}
+		if r := s.do(t, "GET", root+"Tasks('pa')/labels", nil); r.status != 200 || !strings.Contains(r.raw, `"value":[]`) {
+			t.Errorf("unset collection property: %d %s", r.status, r.raw)
+		}
+		if r := s.do(t, "PATCH", root+"Tasks('pa')", map[string]any{"description": "x"}, "If-None-Match", "*"); r.status != 412 {
+			t.Errorf("PATCH with If-None-Match: %d %s", r.status, r.raw)
+		}
+		if r := s.do(t, "GET", root+"Tasks?$select=title/foo", nil); r.status != 501 {
+			t.Errorf("$select path: %d %s", r.status, r.raw)
+		}
 		tag := r.header.Get("ETag")
 		if r := s.do(t, "GET", root+"Tasks('pa')", nil, "If-None-Match", tag); r.status != 304 {
 			t.Errorf("If-None-Match %s: %d", tag, r.status)
@@ -451,6 +460,17 @@ func TestNavigationAndExpand(t *testing.T) {
 	vals, _ := r.body["value"].([]any)
 	if r.status != 200 || len(vals) != 3 || vals[0].(map[string]any)["Project"].(map[string]any)["name"] != "Temper" {
 		t.Fatalf("$expand on a collection: %d %s", r.status, r.raw)
+	}
+	for path, want := range map[string]int{
+		"Tasks('a')?$expand=Project($top=1)":          400,
+		"Tasks('a')/Project?$top=1":                   400,
+		"Projects('p1')/Tasks?$select=nope":           400,
+		"Projects('p1')/Tasks?$expand=Project":        501,
+		"Projects('p1')?$expand=Tasks($select=title)": 200,
+	} {
+		if r := s.do(t, "GET", root+path, nil); r.status != want {
+			t.Errorf("%s: %d, want %d: %s", path, r.status, want, r.raw)
+		}
 	}
 	if r := s.do(t, "GET", root+"Projects('p1')?$expand=Nope", nil); r.status != 404 {
 		t.Errorf("unknown navigation: %d %s", r.status, r.raw)

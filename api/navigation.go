@@ -161,6 +161,16 @@ func (s *Server) navigate(r *request, name string) error {
 	if err != nil {
 		return err
 	}
+	q := r.query
+	if err := checkSelect(&request{c: r.c, bundle: r.bundle, table: n.target}, q.Select); err != nil {
+		return err
+	}
+	if len(q.Expand) > 0 {
+		return errorf(http.StatusNotImplemented, "NotImplemented", "$expand on a navigation path is not supported")
+	}
+	if !n.collection && (q.Filter != nil || q.OrderBy != nil || q.Top != nil || q.Skip != nil || q.Count != nil || q.Search != nil) {
+		return errorf(http.StatusBadRequest, "BadRequest", "%s is single-valued: collection options do not apply", n.name)
+	}
 	e, err := s.cfg.Entities.Get(r.c.Request().Context(), r.ref())
 	if err != nil {
 		return err
