@@ -427,7 +427,7 @@ const pmModel = `<?xml version="1.0" encoding="utf-8"?>
 </edmx:Edmx>`
 
 func TestNavigationAndExpand(t *testing.T) {
-	s := newStack(t, 100, map[string][]byte{"Project.ioa.toml": []byte(pmProject), "Task.ioa.toml": []byte(pmTask), "model.csdl.xml": []byte(pmModel)})
+	s := newStack(t, 2, map[string][]byte{"Project.ioa.toml": []byte(pmProject), "Task.ioa.toml": []byte(pmTask), "model.csdl.xml": []byte(pmModel)})
 	root := "/odata/extra0/"
 	if r := s.do(t, "POST", root+"Projects", map[string]any{"id": "p1", "name": "Temper"}); r.status != 201 {
 		t.Fatalf("project: %d %s", r.status, r.raw)
@@ -458,7 +458,7 @@ func TestNavigationAndExpand(t *testing.T) {
 	}
 	r = s.do(t, "GET", root+"Tasks?$expand=Project&$filter=project_id%20eq%20'p1'&$orderby=id", nil)
 	vals, _ := r.body["value"].([]any)
-	if r.status != 200 || len(vals) != 3 || vals[0].(map[string]any)["Project"].(map[string]any)["name"] != "Temper" {
+	if r.status != 200 || len(vals) != 2 || r.body["@odata.nextLink"] == nil || vals[0].(map[string]any)["Project"].(map[string]any)["name"] != "Temper" {
 		t.Fatalf("$expand on a collection: %d %s", r.status, r.raw)
 	}
 	for path, want := range map[string]int{
@@ -471,6 +471,22 @@ func TestNavigationAndExpand(t *testing.T) {
 		if r := s.do(t, "GET", root+path, nil); r.status != want {
 			t.Errorf("%s: %d, want %d: %s", path, r.status, want, r.raw)
 		}
+	}
+	// Server-driven paging inside navigation and expansion (page size 2).
+	r = s.do(t, "GET", root+"Projects('p1')/Tasks?$orderby=id", nil)
+	page1, _ := r.body["value"].([]any)
+	next, _ := r.body["@odata.nextLink"].(string)
+	if r.status != 200 || len(page1) != 2 || next == "" {
+		t.Fatalf("navigation page 1: %d %s", r.status, r.raw)
+	}
+	r = s.do(t, "GET", strings.TrimPrefix(next, s.url), nil)
+	page2, _ := r.body["value"].([]any)
+	if r.status != 200 || len(page2) != 1 || page2[0].(map[string]any)["id"] != "c" || r.body["@odata.nextLink"] != nil {
+		t.Fatalf("navigation page 2 (%s): %d %s", next, r.status, r.raw)
+	}
+	r = s.do(t, "GET", root+"Projects('p1')?$expand=Tasks($orderby=id)", nil)
+	if link, _ := r.body["Tasks@odata.nextLink"].(string); r.status != 200 || !strings.Contains(link, "/Projects('p1')/Tasks?") {
+		t.Errorf("expanded collection next link: %d %s", r.status, r.raw)
 	}
 	if r := s.do(t, "GET", root+"Projects('p1')?$expand=Nope", nil); r.status != 404 {
 		t.Errorf("unknown navigation: %d %s", r.status, r.raw)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/temperhq/temper/api/odata/ast"
+	"github.com/temperhq/temper/api/odata/uri"
 	"github.com/temperhq/temper/specengine"
 	"github.com/temperhq/temper/specengine/csdl"
 	"github.com/temperhq/temper/store"
@@ -74,8 +75,9 @@ func resolveNav(r *request, t *specengine.Table, name string) (*navigation, erro
 }
 
 // related reads what a navigation property of e leads to: one entity (or
-// nil) or a page of entities with the nested options applied.
-func (s *Server) related(ctx context.Context, r *request, n *navigation, e entity.Entity, opts *ast.Query) (any, *int64, error) {
+// nil) or a page of entities with the nested options applied, and the
+// next link of the collection when more entities follow.
+func (s *Server) related(ctx context.Context, r *request, n *navigation, e entity.Entity, opts *ast.Query) (any, *int64, string, error) {
 	sub := &request{c: r.c, app: r.app, bundle: r.bundle, root: r.root, table: n.target, query: &ast.Query{}}
 	if opts != nil {
 		sub.query = opts
@@ -83,40 +85,56 @@ func (s *Server) related(ctx context.Context, r *request, n *navigation, e entit
 	if !n.collection {
 		fk, _ := e.Fields[n.localFK].(string)
 		if fk == "" {
-			return nil, nil, nil
+			return nil, nil, "", nil
 		}
 		sub.key = fk
 		t, err := s.cfg.Entities.Get(ctx, sub.ref())
 		if errors.Is(err, entity.ErrNotFound) {
-			return nil, nil, nil
+			return nil, nil, "", nil
 		}
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, "", err
 		}
 		out := render(sub, t, sub.query.Select, false)
-		return out, nil, nil
+		return out, nil, "", nil
 	}
 	cond := ast.Expr(&ast.Binary{Op: ast.OpEq, L: &ast.Path{Segments: []string{n.remoteFK}}, R: &ast.Literal{Kind: ast.LitString, Value: e.Ref.Key}})
 	if sub.query.Filter != nil {
 		cond = &ast.Binary{Op: ast.OpAnd, L: cond, R: sub.query.Filter}
 	}
 	lq := store.ListQuery{App: r.app, Set: n.target.EntitySet, Schema: Schema(r.bundle, n.target), Filter: cond,
-		Search: sub.query.Search, OrderBy: sub.query.OrderBy, Top: s.cfg.MaxPageSize, Count: sub.query.Count != nil && *sub.query.Count}
+		Search: sub.query.Search, OrderBy: sub.query.OrderBy, Top: s.cfg.PageSize, After: sub.query.SkipToken,
+		Count: sub.query.Count != nil && *sub.query.Count}
+	top := int64(-1)
 	if sub.query.Top != nil {
-		lq.Top = int(min(*sub.query.Top, int64(s.cfg.MaxPageSize)))
+		top = *sub.query.Top
+		lq.Top = int(min(top, int64(s.cfg.PageSize)))
 	}
 	if sub.query.Skip != nil {
 		lq.Skip = int(min(*sub.query.Skip, int64(1<<31-1)))
 	}
 	res, err := s.cfg.Store.Query(ctx, lq)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	vals := make([]any, 0, len(res.Entities))
 	for _, x := range res.Entities {
 		vals = append(vals, render(sub, fromProjection(x), sub.query.Select, false))
 	}
-	return vals, res.Count, nil
+	next := ""
+	if res.Next != "" && (top < 0 || top > int64(len(res.Entities))) {
+		// Server-driven paging: the rest of the collection is at its own
+		// URL with the same options, the skip token, and what is left of
+		// $top.
+		q := *sub.query
+		q.Skip, q.SkipToken = nil, res.Next
+		if top >= 0 {
+			left := top - int64(len(res.Entities))
+			q.Top = &left
+		}
+		next = r.entityURL(e.Ref.Key) + "/" + n.name + "?" + uri.FormatQuery(&q)
+	}
+	return vals, res.Count, next, nil
 }
 
 // expand adds the $expand items to a rendered entity.
@@ -143,13 +161,16 @@ func (s *Server) expand(r *request, e entity.Entity, out map[string]any, items [
 				return err
 			}
 		}
-		v, count, err := s.related(r.c.Request().Context(), r, n, e, it.Options)
+		v, count, next, err := s.related(r.c.Request().Context(), r, n, e, it.Options)
 		if err != nil {
 			return err
 		}
 		out[n.name] = v
 		if count != nil {
 			out[n.name+"@odata.count"] = *count
+		}
+		if next != "" {
+			out[n.name+"@odata.nextLink"] = next
 		}
 	}
 	return nil
@@ -175,7 +196,7 @@ func (s *Server) navigate(r *request, name string) error {
 	if err != nil {
 		return err
 	}
-	v, count, err := s.related(r.c.Request().Context(), r, n, e, r.query)
+	v, count, next, err := s.related(r.c.Request().Context(), r, n, e, r.query)
 	if err != nil {
 		return err
 	}
@@ -191,6 +212,9 @@ func (s *Server) navigate(r *request, name string) error {
 	out := map[string]any{"@odata.context": ctxURL, "value": v}
 	if count != nil {
 		out["@odata.count"] = *count
+	}
+	if next != "" {
+		out["@odata.nextLink"] = next
 	}
 	return r.c.JSON(http.StatusOK, out)
 }
