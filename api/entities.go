@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -130,6 +131,12 @@ func (s *Server) create(r *request) error {
 	if err != nil {
 		return err
 	}
+	return s.start(r, key, body)
+}
+
+// start creates the entity key from a create body: 201 with the entity
+// and its Location, or 204 with Prefer: return=minimal.
+func (s *Server) start(r *request, key string, body map[string]any) error {
 	// Validate the body with the table before starting anything.
 	if _, err := r.table.New(key, body); err != nil {
 		return err
@@ -246,6 +253,15 @@ func (s *Server) update(r *request) error {
 	}
 	e, err := s.cfg.Entities.Act(r.c.Request().Context(), r.ref(), r.c.Request().Header.Get("Idempotency-Key"),
 		entity.Request{Update: body, Spec: r.bundle.Hash, IfVersion: cond})
+	if errors.Is(err, entity.ErrNotFound) && cond == nil {
+		// Upsert: an update of a key that does not exist creates it.
+		for k, v := range body {
+			if v == nil {
+				delete(body, k)
+			}
+		}
+		return s.start(r, r.key, body)
+	}
 	if err != nil {
 		return err
 	}

@@ -189,6 +189,17 @@ func TestGateway(t *testing.T) {
 		if r.status != 204 {
 			t.Errorf("PATCH: %d %s", r.status, r.raw)
 		}
+		r = s.do(t, "PATCH", root+"Tasks('up-1')", map[string]any{"title": "upserted", "description": "new"})
+		if r.status != 201 || r.body["title"] != "upserted" || r.header.Get("Location") == "" {
+			t.Errorf("upsert by PATCH: %d %s", r.status, r.raw)
+		}
+		if r := s.do(t, "DELETE", root+"Tasks('up-1')", nil); r.status != 204 {
+			t.Errorf("delete the upserted task: %d %s", r.status, r.raw)
+		}
+		r = s.do(t, "PATCH", root+"Tasks('up-2')", map[string]any{"title": "x"}, "If-Match", `W/"0"`)
+		if r.status != 404 {
+			t.Errorf("conditional PATCH of a missing key: %d %s", r.status, r.raw)
+		}
 		r = s.do(t, "PATCH", root+"Tasks('t%2F1')", map[string]any{"priority": 1})
 		if r.status != 400 {
 			t.Errorf("PATCH of a state variable: %d %s", r.status, r.raw)
