@@ -17,7 +17,7 @@ func (s *Server) serviceDocument(r *request) error {
 	for _, t := range r.bundle.TableList {
 		sets = append(sets, map[string]any{"name": t.EntitySet, "kind": "EntitySet", "url": t.EntitySet})
 	}
-	return r.c.JSON(http.StatusOK, map[string]any{"@odata.context": r.root + "$metadata", "value": sets})
+	return writeJSON(r, http.StatusOK, map[string]any{"@odata.context": r.root + "$metadata", "value": sets})
 }
 
 // metadata serves the app's CSDL XML.
@@ -50,7 +50,7 @@ func (s *Server) get(r *request) error {
 		return err
 	}
 	r.c.Response().Header().Set("ETag", etag(e.Version))
-	return r.c.JSON(http.StatusOK, out)
+	return writeJSON(r, http.StatusOK, out)
 }
 
 // checkSelect refuses $select of unknown properties, and what it does not
@@ -114,7 +114,7 @@ func (s *Server) property(r *request, name string, raw bool) error {
 	if v == nil {
 		return r.c.NoContent(http.StatusNoContent)
 	}
-	return r.c.JSON(http.StatusOK, map[string]any{
+	return writeJSON(r, http.StatusOK, map[string]any{
 		"@odata.context": r.root + "$metadata#" + r.table.EntitySet + "(" + r.keyPredicate(r.key) + ")/" + name,
 		"value":          v,
 	})
@@ -157,7 +157,7 @@ func (s *Server) start(r *request, key string, body map[string]any) error {
 		h.Set("Preference-Applied", "return=minimal")
 		return r.c.NoContent(http.StatusNoContent)
 	}
-	return r.c.JSON(http.StatusCreated, render(r, e, nil, true))
+	return writeJSON(r, http.StatusCreated, render(r, e, nil, true))
 }
 
 // action runs a bound action through the workflow: 200 with the entity,
@@ -211,7 +211,7 @@ func (s *Server) action(r *request, qualified string) error {
 		r.c.Response().Header().Set("Preference-Applied", "return=minimal")
 		return r.c.NoContent(http.StatusNoContent)
 	}
-	return r.c.JSON(http.StatusOK, render(r, e, nil, true))
+	return writeJSON(r, http.StatusOK, render(r, e, nil, true))
 }
 
 // refuseIfNoneMatch: a write with If-None-Match (create-only semantics,
@@ -268,7 +268,7 @@ func (s *Server) update(r *request) error {
 	r.c.Response().Header().Set("ETag", etag(e.Version))
 	if parsePrefer(r.c.Request()).representation {
 		r.c.Response().Header().Set("Preference-Applied", "return=representation")
-		return r.c.JSON(http.StatusOK, render(r, e, nil, true))
+		return writeJSON(r, http.StatusOK, render(r, e, nil, true))
 	}
 	return r.c.NoContent(http.StatusNoContent)
 }

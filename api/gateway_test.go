@@ -319,6 +319,17 @@ func TestGateway(t *testing.T) {
 		if r := s.do(t, "GET", root+"Tasks('pa')", nil, "If-None-Match", tag); r.status != 304 {
 			t.Errorf("If-None-Match %s: %d", tag, r.status)
 		}
+		r2 := s.do(t, "GET", root+"Tasks('pa')", nil, "Accept", "application/json;odata.metadata=full")
+		if r2.body["@odata.id"] != s.url+root+"Tasks('pa')" || r2.body["@odata.type"] != "#Tracker.Task" || !strings.Contains(r2.header.Get("Content-Type"), "odata.metadata=full") {
+			t.Errorf("odata.metadata=full: %v %s", r2.header, r2.raw)
+		}
+		r2 = s.do(t, "GET", root+"Tasks?$format=application/json;odata.metadata=none&$count=true", nil)
+		if strings.Contains(r2.raw, "@odata.context") || strings.Contains(r2.raw, "@odata.etag") || !strings.Contains(r2.raw, "@odata.count") {
+			t.Errorf("odata.metadata=none: %s", r2.raw)
+		}
+		if r2 := s.do(t, "GET", root+"Tasks", nil, "Accept", "application/json;odata.metadata=lots"); r2.status != 406 {
+			t.Errorf("odata.metadata=lots: %d", r2.status)
+		}
 		if r := s.do(t, "GET", root+"Tasks('pa')", nil, "If-None-Match", `W/"99"`); r.status != 200 {
 			t.Errorf("If-None-Match stale: %d", r.status)
 		}

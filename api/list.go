@@ -129,7 +129,7 @@ func (s *Server) list(r *request, countOnly bool) error {
 	if parsePrefer(r.c.Request()).maxPageSize > 0 {
 		r.c.Response().Header().Set("Preference-Applied", fmt.Sprintf("odata.maxpagesize=%d", page))
 	}
-	return r.c.JSON(http.StatusOK, out)
+	return writeJSON(r, http.StatusOK, out)
 }
 
 // nextLink is the request's URL with $skiptoken set to the store's token,

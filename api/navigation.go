@@ -78,7 +78,7 @@ func resolveNav(r *request, t *specengine.Table, name string) (*navigation, erro
 // nil) or a page of entities with the nested options applied, and the
 // next link of the collection when more entities follow.
 func (s *Server) related(ctx context.Context, r *request, n *navigation, e entity.Entity, opts *ast.Query) (any, *int64, string, error) {
-	sub := &request{c: r.c, app: r.app, bundle: r.bundle, root: r.root, table: n.target, query: &ast.Query{}}
+	sub := &request{c: r.c, app: r.app, bundle: r.bundle, root: r.root, table: n.target, query: &ast.Query{}, metadata: r.metadata}
 	if opts != nil {
 		sub.query = opts
 	}
@@ -207,7 +207,7 @@ func (s *Server) navigate(r *request, name string) error {
 		}
 		m := v.(map[string]any)
 		m["@odata.context"] = ctxURL + "/$entity"
-		return r.c.JSON(http.StatusOK, m)
+		return writeJSON(r, http.StatusOK, m)
 	}
 	out := map[string]any{"@odata.context": ctxURL, "value": v}
 	if count != nil {
@@ -216,7 +216,7 @@ func (s *Server) navigate(r *request, name string) error {
 	if next != "" {
 		out["@odata.nextLink"] = next
 	}
-	return r.c.JSON(http.StatusOK, out)
+	return writeJSON(r, http.StatusOK, out)
 }
 
 // isNavigation reports whether name is a navigation property of t.

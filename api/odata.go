@@ -31,7 +31,9 @@ type request struct {
 	query  *ast.Query
 	table  *specengine.Table
 	key    string // canonical key of the addressed entity, "" for a collection
-	keys   []store.KeyPart
+	// metadata is the odata.metadata level asked for: minimal, full or none.
+	metadata string
+	keys     []store.KeyPart
 }
 
 func (r *request) ref() entity.Ref {
@@ -66,6 +68,9 @@ func (s *Server) dispatch(c echo.Context) error {
 		return errorf(http.StatusNotImplemented, "NotImplemented", "query option %s is not supported", strings.Join(q.Unsupported, ", "))
 	}
 	if err := checkFormat(c, q, raw == "$metadata"); err != nil {
+		return err
+	}
+	if r.metadata, err = metadataLevel(c, q); err != nil {
 		return err
 	}
 	if err := checkAliases(q); err != nil {
@@ -290,6 +295,11 @@ func render(r *request, e entity.Entity, selected []ast.SelectItem, withContext 
 		out["@odata.context"] = r.root + "$metadata#" + r.table.EntitySet + "/$entity"
 	}
 	out["@odata.etag"] = etag(e.Version)
+	if r.metadata == "full" {
+		out["@odata.type"] = "#" + r.table.Namespace + "." + r.table.Entity
+		out["@odata.id"] = r.entityURL(e.Ref.Key)
+		out["@odata.editLink"] = r.entityURL(e.Ref.Key)
+	}
 	fields := map[string]any{}
 	for k, v := range e.Fields {
 		fields[k] = v
@@ -381,4 +391,64 @@ func checkAliases(q *ast.Query) error {
 		return errorf(http.StatusBadRequest, "BadRequest", "parameter alias @%s has no value in the query string", found)
 	}
 	return nil
+}
+
+// metadataLevel reads odata.metadata from $format or Accept.
+func metadataLevel(c echo.Context, q *ast.Query) (string, error) {
+	var specs []string
+	if q.Format != "" {
+		specs = []string{q.Format}
+	} else {
+		specs = strings.Split(c.Request().Header.Get("Accept"), ",")
+	}
+	for _, spec := range specs {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(spec))
+		if err != nil || mt != "application/json" && !strings.EqualFold(mt, "json") {
+			continue
+		}
+		v := params["odata.metadata"]
+		if v == "" {
+			v = params["metadata"]
+		}
+		switch strings.ToLower(v) {
+		case "", "minimal":
+			return "minimal", nil
+		case "full", "none":
+			return strings.ToLower(v), nil
+		default:
+			return "", errorf(http.StatusNotAcceptable, "NotAcceptable", "odata.metadata=%s: use minimal, full or none", v)
+		}
+	}
+	return "minimal", nil
+}
+
+// writeJSON sends an OData JSON payload at the request's metadata level:
+// odata.metadata=none drops the control information clients can do
+// without (context, ETags, ids, types), keeping counts and next links.
+func writeJSON(r *request, status int, m map[string]any) error {
+	if r.metadata == "none" {
+		stripControl(m)
+	}
+	h := r.c.Response().Header()
+	h.Set("Content-Type", "application/json;odata.metadata="+r.metadata)
+	return r.c.JSON(status, m)
+}
+
+func stripControl(v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, val := range x {
+			switch {
+			case strings.HasSuffix(k, "@odata.context"), strings.HasSuffix(k, "@odata.etag"),
+				strings.HasSuffix(k, "@odata.id"), strings.HasSuffix(k, "@odata.editLink"), strings.HasSuffix(k, "@odata.type"):
+				delete(x, k)
+			default:
+				stripControl(val)
+			}
+		}
+	case []any:
+		for _, it := range x {
+			stripControl(it)
+		}
+	}
 }
