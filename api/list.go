@@ -11,7 +11,6 @@ import (
 
 	"github.com/temperhq/temper/api/odata/uri"
 	"github.com/temperhq/temper/specengine"
-	"github.com/temperhq/temper/specengine/csdl"
 	"github.com/temperhq/temper/store"
 	"github.com/temperhq/temper/workflows/entity"
 )
@@ -48,24 +47,10 @@ func Schema(b *specengine.Bundle, t *specengine.Table) store.Schema {
 	}
 	for _, v := range t.Vars {
 		if _, ok := props[v.Name]; !ok {
-			props[v.Name] = edmOf(v.Type)
+			props[v.Name] = specengine.EdmType(v.Type)
 		}
 	}
 	return store.Schema{Properties: props, Key: append([]string(nil), t.KeyProps...)}
-}
-
-func edmOf(t interface{ String() string }) string {
-	switch t.String() {
-	case "bool":
-		return "Edm.Boolean"
-	case "int", "counter":
-		return "Edm.Int64"
-	case "float":
-		return "Edm.Double"
-	case "list":
-		return csdl.CollectionOf("Edm.String")
-	}
-	return "Edm.String"
 }
 
 // list serves a collection (or its /$count) from the projection, with

@@ -592,7 +592,7 @@ func (c *compiler) typeDerivedParams() {
 			for _, p := range a.Parameters[1:] {
 				for _, tp := range ta.Params {
 					if tp.Name == p.Name && tp.Type != expr.TAny {
-						p.Type = edmType(tp.Type)
+						p.Type = EdmType(tp.Type)
 					}
 				}
 			}
@@ -604,7 +604,7 @@ func (c *compiler) typeDerivedParams() {
 			}
 			for _, p := range et.Properties {
 				if i, ok := t.SlotIndex(p.Name); ok && p.Type == "Edm.Untyped" && t.Vars[i].Type != expr.TAny {
-					p.Type = edmType(t.Vars[i].Type)
+					p.Type = EdmType(t.Vars[i].Type)
 				}
 			}
 		}

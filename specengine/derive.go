@@ -29,7 +29,7 @@ func deriveModel(specs []*ioa.Spec) *csdl.Model {
 				return
 			}
 			seen[n] = true
-			et.Properties = append(et.Properties, &csdl.Property{Name: n, Type: edmType(t)})
+			et.Properties = append(et.Properties, &csdl.Property{Name: n, Type: EdmType(t)})
 		}
 		for _, v := range s.Vars {
 			add(v.Name, v.Type)
@@ -42,7 +42,7 @@ func deriveModel(specs []*ioa.Spec) *csdl.Model {
 			act.Parameters = append(act.Parameters, &csdl.Parameter{Name: "bindingParameter", Type: derivedNamespace + "." + name})
 			for _, p := range a.Params {
 				add(p.Name, p.Type)
-				act.Parameters = append(act.Parameters, &csdl.Parameter{Name: p.Name, Type: edmType(p.Type)})
+				act.Parameters = append(act.Parameters, &csdl.Parameter{Name: p.Name, Type: EdmType(p.Type)})
 			}
 			act.ReturnType = &csdl.ReturnType{Type: derivedNamespace + "." + name}
 			sch.Actions = append(sch.Actions, act)
@@ -54,7 +54,9 @@ func deriveModel(specs []*ioa.Spec) *csdl.Model {
 	return &csdl.Model{Version: "4.0", Schemas: []*csdl.Schema{sch}}
 }
 
-func edmType(t expr.Type) string {
+// EdmType is the CSDL type of a spec variable or parameter type; the
+// derived model and the gateway's store schema both use it.
+func EdmType(t expr.Type) string {
 	switch t {
 	case expr.TBool:
 		return "Edm.Boolean"
