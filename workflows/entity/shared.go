@@ -160,18 +160,17 @@ type Entity struct {
 
 // Commit is what the after-commit hook receives: one committed transition.
 type Commit struct {
-	Ref       Ref                   `json:"ref"`
-	Entity    string                `json:"entity"`
-	Spec      string                `json:"spec"`
-	Action    string                `json:"action"` // "" for the create
-	Params    map[string]any        `json:"params,omitempty"`
-	Principal string                `json:"principal,omitempty"`
-	Before    string                `json:"before,omitempty"`
-	Deleted   bool                  `json:"deleted,omitempty"`
-	After     Entity                `json:"after"`
-	Out       []specengine.Outgoing `json:"-"`
-	Outgoing  []Outgoing            `json:"outgoing,omitempty"`
-	At        time.Time             `json:"at"`
+	Ref       Ref            `json:"ref"`
+	Entity    string         `json:"entity"`
+	Spec      string         `json:"spec"`
+	Action    string         `json:"action"` // "" for the create
+	Params    map[string]any `json:"params,omitempty"`
+	Principal string         `json:"principal,omitempty"`
+	Before    string         `json:"before,omitempty"`
+	Deleted   bool           `json:"deleted,omitempty"`
+	After     Entity         `json:"after"`
+	Outgoing  []Outgoing     `json:"outgoing,omitempty"`
+	At        time.Time      `json:"at"`
 }
 
 // Outgoing is the serializable form of the work a transition asks for.
