@@ -1,6 +1,6 @@
 // Package store keeps Temper's read side: one projection per entity (the
 // latest committed version, what lists and filters read) and an
-// append-only trajectory (one record per committed transition). Store is
+// append-only transition log (one record per committed transition). Store is
 // the one interface; store/sqlite (the embedded default, a file under
 // .temper/) and store/postgres (pgx) implement it and pass the same
 // conformance suite, store/storetest. Open picks the backend from its
@@ -39,7 +39,7 @@
 //	JSON document, no index                  80 / 91         11 / 19
 //	next page by skip token (no count)       2.4 / 3.1       2.0 / 5.7
 //	PutProjection (version bump)             0.11 / 0.23     0.22 / 1.4
-//	RecordCommit (projection + trajectory)   0.13 / 0.51     0.21 / 0.42
+//	RecordCommit (projection + transition)   0.13 / 0.51     0.21 / 0.42
 //
 // (*) hand-written SQL with the index's own expression, rows not decoded:
 // the store adds about 0.3 ms decoding 50 entities.
@@ -77,5 +77,5 @@
 // dropped when a property leaves the schema or changes type (a new column
 // is added), so processes with an older view of the catalog keep working.
 // A re-created entity (same key after a delete) restarts at version 1 and
-// its first trajectory records collide with the old ones, which are kept.
+// its first transition records collide with the old ones, which are kept.
 package store

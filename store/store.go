@@ -12,15 +12,15 @@ import (
 // The store's types are defined in a leaf package so the backends can
 // implement them without importing this one; these are the names to use.
 type (
-	// Store keeps projections and trajectories; see model.Store for the
+	// Store keeps projections and transitions; see model.Store for the
 	// method contracts.
 	Store = model.Store
 	// Ref names an entity: app, entity set, key.
 	Ref = model.Ref
 	// Entity is the projection of one entity.
 	Entity = model.Entity
-	// Trajectory is the record of one committed transition.
-	Trajectory = model.Trajectory
+	// Transition is the record of one committed transition.
+	Transition = model.Transition
 	// Schema is what a query may name: property types and the key.
 	Schema = model.Schema
 	// SetSchema is an entity set's schema, given at deploy.

@@ -1,6 +1,6 @@
 // Package commitlog is the simplest after-commit hook: one structured log
 // line per committed transition. temper worker and temper dev use it until
-// the store's projection and trajectory hook replaces it.
+// the store's projection and transition hook replaces it.
 package commitlog
 
 import (

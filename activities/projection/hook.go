@@ -11,26 +11,26 @@ import (
 
 // Writer is what the hook needs of a store.
 type Writer interface {
-	RecordCommit(ctx context.Context, e store.Entity, t store.Trajectory) error
-	AppendTrajectory(ctx context.Context, t store.Trajectory) error
+	RecordCommit(ctx context.Context, e store.Entity, t store.Transition) error
+	AppendTransition(ctx context.Context, t store.Transition) error
 	DeleteProjection(ctx context.Context, r store.Ref) error
 }
 
 var _ Writer = store.Store(nil)
 
-// Hook writes projections and trajectories after each commit.
+// Hook writes projections and transitions after each commit.
 type Hook struct {
 	Store Writer
 }
 
 var _ entity.Hook = (*Hook)(nil)
 
-// AfterCommit records c: the projection and the trajectory record, or,
-// for a delete, the trajectory record and the projection's removal.
+// AfterCommit records c: the projection and the transition record, or,
+// for a delete, the transition record and the projection's removal.
 func (h *Hook) AfterCommit(ctx context.Context, c entity.Commit) error {
-	t := Trajectory(c)
+	t := Transition(c)
 	if c.Deleted {
-		if err := h.Store.AppendTrajectory(ctx, t); err != nil {
+		if err := h.Store.AppendTransition(ctx, t); err != nil {
 			return fmt.Errorf("record delete of %s: %w", c.Ref.WorkflowID(), err)
 		}
 		// A retried delete finds nothing to delete: done already.
@@ -69,9 +69,9 @@ func Projection(c entity.Commit) store.Entity {
 	return e
 }
 
-// Trajectory is the record of the transition c.
-func Trajectory(c entity.Commit) store.Trajectory {
-	return store.Trajectory{
+// Transition is the record of the transition c.
+func Transition(c entity.Commit) store.Transition {
+	return store.Transition{
 		Ref: ref(c), Type: c.Entity, Version: c.After.Version, Action: c.Action, Params: c.Params,
 		Principal: c.Principal, Before: c.Before, After: c.After.Status, Spec: c.Spec, At: c.At,
 	}

@@ -70,7 +70,7 @@ func TestHookIdempotentAndOrdered(t *testing.T) {
 		!e.CreatedAt.Equal(c1.At) || !e.UpdatedAt.Equal(c3.At) || e.Creator != "agent:a" {
 		t.Fatalf("projection %+v", e)
 	}
-	tr, err := s.EntityTrajectory(ctx, r, 10)
+	tr, err := s.EntityTransitions(ctx, r, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestHookIdempotentAndOrdered(t *testing.T) {
 		got = append(got, x.Action+":"+x.Before+">"+x.After)
 	}
 	if want := []string{"Start:Open>InProgress", "Assign:Open>Open", ":>Open"}; !slices.Equal(got, want) {
-		t.Fatalf("trajectory %v, want %v", got, want)
+		t.Fatalf("transitions %v, want %v", got, want)
 	}
 
 	// A delete removes the projection and is recorded; a retry is fine.
@@ -93,7 +93,7 @@ func TestHookIdempotentAndOrdered(t *testing.T) {
 	if _, err := s.GetProjection(ctx, r); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("after delete: %v", err)
 	}
-	if tr, _ := s.EntityTrajectory(ctx, r, 1); len(tr) != 1 || tr[0].Action != entity.ActionDelete {
+	if tr, _ := s.EntityTransitions(ctx, r, 1); len(tr) != 1 || tr[0].Action != entity.ActionDelete {
 		t.Fatalf("delete not recorded: %+v", tr)
 	}
 }
@@ -149,9 +149,9 @@ func TestHookInEntityWorkflow(t *testing.T) {
 		Ref: entity.Ref{App: "tracker", EntitySet: "Tasks", Key: "t1"}, Entity: "Task", Spec: spec,
 		Body: map[string]any{"title": "Write the store", "assignee": "agent-x"}, Creator: "agent:a",
 	})
-	tr, err := s.EntityTrajectory(ctx, store.Ref{App: "tracker", Set: "Tasks", Key: "t1"}, 10)
+	tr, err := s.EntityTransitions(ctx, store.Ref{App: "tracker", Set: "Tasks", Key: "t1"}, 10)
 	if err != nil || len(tr) != 2 || tr[0].Action != "Prioritize" || tr[1].Action != "" || tr[0].Version <= tr[1].Version {
-		t.Fatalf("trajectory %+v, %v", tr, err)
+		t.Fatalf("transitions %+v, %v", tr, err)
 	}
 	if len(seen) != 1 || seen[0].Key != "t1" || seen[0].Version != tr[0].Version || seen[0].Fields["priority"] != int64(4) {
 		t.Fatalf("list after the action returned: %+v", seen)

@@ -30,7 +30,7 @@ func (h hooks) AfterCommit(ctx context.Context, c entity.Commit) error {
 }
 
 // commitHook is the worker's after-commit hook: the projection and
-// trajectory when a store is open, and a log line per commit.
+// transition when a store is open, and a log line per commit.
 func commitHook(st store.Store, log *slog.Logger) entity.Hook {
 	h := hooks{&commitlog.Hook{Log: log}}
 	if st != nil {

@@ -36,7 +36,7 @@ func (*workerCmd) run(ctx context.Context, args []string, stdout, stderr io.Writ
 	addr := fset.String("temporal", "127.0.0.1:7233", "Temporal frontend address")
 	ns := fset.String("namespace", "default", "Temporal namespace")
 	queue := fset.String("task-queue", worker.DefaultTaskQueue, "task queue of entity workflows")
-	storeDSN := fset.String("store", "", "write projections and trajectories to this store (a SQLite path or postgres://...); empty: log commits only")
+	storeDSN := fset.String("store", "", "write projections and transitions to this store (a SQLite path or postgres://...); empty: log commits only")
 	var bundles stringList
 	fset.Var(&bundles, "bundle", "a bundle directory whose specs the worker serves (repeatable); the bundled example apps are always served")
 	if err := parseFlags(fset, args); err != nil {

@@ -87,9 +87,9 @@ func (s *Store) PutProjections(ctx context.Context, es []model.Entity) error {
 	}))
 }
 
-// RecordCommit writes the projection and the trajectory record in one
+// RecordCommit writes the projection and the transition record in one
 // transaction, sent as one pipelined batch.
-func (s *Store) RecordCommit(ctx context.Context, e model.Entity, t model.Trajectory) error {
+func (s *Store) RecordCommit(ctx context.Context, e model.Entity, t model.Transition) error {
 	op := "record commit " + e.Ref.ID()
 	st, err := s.sets.Writable(ctx, setcache.Key{App: e.App, Set: e.Set})
 	if err != nil {
@@ -99,14 +99,14 @@ func (s *Store) RecordCommit(ctx context.Context, e model.Entity, t model.Trajec
 	if err != nil {
 		return translate(op, err)
 	}
-	ta, err := trajectoryArgs(&t)
+	ta, err := transitionArgs(&t)
 	if err != nil {
 		return translate(op, err)
 	}
 	b := &pgx.Batch{}
 	b.Queue("BEGIN")
 	b.Queue(onTable(putSQL, st.Table), pa...)
-	b.Queue(insertTrajectorySQL, ta...)
+	b.Queue(insertTransitionSQL, ta...)
 	b.Queue("COMMIT")
 	return translate(op, s.pool.SendBatch(ctx, b).Close())
 }

@@ -81,9 +81,9 @@ func (s *Store) PutProjections(ctx context.Context, es []model.Entity) error {
 	}))
 }
 
-// RecordCommit writes the projection and the trajectory record in one
+// RecordCommit writes the projection and the transition record in one
 // transaction.
-func (s *Store) RecordCommit(ctx context.Context, e model.Entity, t model.Trajectory) error {
+func (s *Store) RecordCommit(ctx context.Context, e model.Entity, t model.Transition) error {
 	st, err := s.sets.Writable(ctx, setcache.Key{App: e.App, Set: e.Set})
 	if err != nil {
 		return translate("record commit "+e.Ref.ID(), err)
@@ -92,7 +92,7 @@ func (s *Store) RecordCommit(ctx context.Context, e model.Entity, t model.Trajec
 		if err := s.put(ctx, tx, st, &e); err != nil {
 			return err
 		}
-		return appendTrajectory(ctx, tx, &t)
+		return appendTransition(ctx, tx, &t)
 	}))
 }
 

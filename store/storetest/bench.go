@@ -160,7 +160,7 @@ func Bench(b *testing.B, open Factory, extras ...Extra) {
 		Measure(b, func(i int) error {
 			version++
 			e := benchEntity("Tasks", (i+BenchSize)%BenchSize, version)
-			return s.RecordCommit(ctx, e, trajectory(e.Ref, e.Version, "Prioritize", "Open", e.Status, e.UpdatedAt))
+			return s.RecordCommit(ctx, e, transition(e.Ref, e.Version, "Prioritize", "Open", e.Status, e.UpdatedAt))
 		})
 	})
 }

@@ -1,6 +1,6 @@
 // Package storetest is the conformance suite every store backend runs:
 // migrations, projections (idempotent by version, never backwards, also
-// under concurrent writers), trajectories, and one table of filters,
+// under concurrent writers), transitions, and one table of filters,
 // orderings, searches and pages with the keys each must return, run on
 // both layouts a set can have (typed columns after EnsureSet, the JSON
 // document before). A behaviour change lands here first; store/sqlite and

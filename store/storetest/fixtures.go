@@ -61,8 +61,8 @@ func entity(app, set, key string, version int64, status string, fields map[strin
 	}
 }
 
-func trajectory(r store.Ref, version int64, action, before, after string, at time.Time) store.Trajectory {
-	return store.Trajectory{Ref: r, Type: "Task", Version: version, Action: action,
+func transition(r store.Ref, version int64, action, before, after string, at time.Time) store.Transition {
+	return store.Transition{Ref: r, Type: "Task", Version: version, Action: action,
 		Params: map[string]any{"n": version}, Principal: "agent:one", Before: before, After: after,
 		Spec: "sha256:test", At: at}
 }

@@ -76,7 +76,7 @@ func testKeys(ctx context.Context, t *testing.T, s store.Store) {
 			if err := s.PutProjections(ctx, es[1:]); err != nil {
 				t.Fatal(err)
 			}
-			if err := s.RecordCommit(ctx, es[0], trajectory(es[0].Ref, 1, "", "", "Open", es[0].UpdatedAt)); err != nil {
+			if err := s.RecordCommit(ctx, es[0], transition(es[0].Ref, 1, "", "", "Open", es[0].UpdatedAt)); err != nil {
 				t.Fatal(err)
 			}
 			for _, qc := range c.cases {

@@ -51,7 +51,7 @@ func Run(t *testing.T, open Factory) {
 	})
 	t.Run("Projections", func(t *testing.T) { t.Parallel(); ctx, s := setup(t); testProjections(ctx, t, s) })
 	t.Run("ConcurrentWriters", func(t *testing.T) { t.Parallel(); ctx, s := setup(t); testConcurrent(ctx, t, s) })
-	t.Run("Trajectories", func(t *testing.T) { t.Parallel(); ctx, s := setup(t); testTrajectories(ctx, t, s) })
+	t.Run("Transitions", func(t *testing.T) { t.Parallel(); ctx, s := setup(t); testTransitions(ctx, t, s) })
 	t.Run("EnsureSet", func(t *testing.T) { t.Parallel(); ctx, s := setup(t); testEnsureSet(ctx, t, s) })
 	t.Run("Query", func(t *testing.T) {
 		t.Parallel()
@@ -184,7 +184,7 @@ func testConcurrent(ctx context.Context, t *testing.T, s store.Store) {
 				if w%2 == 0 {
 					err = s.PutProjection(ctx, e)
 				} else {
-					err = s.RecordCommit(ctx, e, trajectory(ref, int64(v+1), "Act", "", e.Status, e.UpdatedAt))
+					err = s.RecordCommit(ctx, e, transition(ref, int64(v+1), "Act", "", e.Status, e.UpdatedAt))
 				}
 				if err != nil {
 					errs <- err
@@ -214,41 +214,41 @@ func testConcurrent(ctx context.Context, t *testing.T, s store.Store) {
 	if got.Version != versions || got.Status != fmt.Sprintf("S%d", versions) || got.Fields["v"] != int64(versions) {
 		t.Fatalf("final projection %+v, want v%d", got, versions)
 	}
-	tr, err := s.EntityTrajectory(ctx, ref, 1000)
+	tr, err := s.EntityTransitions(ctx, ref, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(tr) != versions {
-		t.Fatalf("%d trajectory records, want %d (one per version)", len(tr), versions)
+		t.Fatalf("%d transition records, want %d (one per version)", len(tr), versions)
 	}
 }
 
-func testTrajectories(ctx context.Context, t *testing.T, s store.Store) {
+func testTransitions(ctx context.Context, t *testing.T, s store.Store) {
 	base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	r1 := store.Ref{App: "a", Set: "Tasks", Key: "one"}
 	r2 := store.Ref{App: "a", Set: "Tasks", Key: "two"}
 	other := store.Ref{App: "b", Set: "Tasks", Key: "one"}
 	states := []string{"", "Open", "InProgress", "Blocked", "InProgress", "Done"}
 	for v := int64(1); v <= 5; v++ {
-		if err := s.AppendTrajectory(ctx, trajectory(r1, v, fmt.Sprintf("A%d", v), states[v-1], states[v], base.Add(time.Duration(2*v)*time.Minute))); err != nil {
+		if err := s.AppendTransition(ctx, transition(r1, v, fmt.Sprintf("A%d", v), states[v-1], states[v], base.Add(time.Duration(2*v)*time.Minute))); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.AppendTrajectory(ctx, trajectory(r2, v, fmt.Sprintf("B%d", v), states[v-1], states[v], base.Add(time.Duration(2*v+1)*time.Minute))); err != nil {
+		if err := s.AppendTransition(ctx, transition(r2, v, fmt.Sprintf("B%d", v), states[v-1], states[v], base.Add(time.Duration(2*v+1)*time.Minute))); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := s.AppendTrajectory(ctx, trajectory(other, 1, "C1", "", "Open", base)); err != nil {
+	if err := s.AppendTransition(ctx, transition(other, 1, "C1", "", "Open", base)); err != nil {
 		t.Fatal(err)
 	}
 	// Idempotent by (entity, version): a retry, even with other content,
 	// keeps the first record.
-	if err := s.AppendTrajectory(ctx, trajectory(r1, 3, "Retry", "x", "y", base)); err != nil {
+	if err := s.AppendTransition(ctx, transition(r1, 3, "Retry", "x", "y", base)); err != nil {
 		t.Fatal(err)
 	}
 	// RecordCommit writes both; repeating it changes nothing.
 	e := entity(r1.App, r1.Set, r1.Key, 6, "Done", nil)
 	for range 2 {
-		if err := s.RecordCommit(ctx, e, trajectory(r1, 6, "A6", "Done", "Done", base.Add(13*time.Minute))); err != nil {
+		if err := s.RecordCommit(ctx, e, transition(r1, 6, "A6", "Done", "Done", base.Add(13*time.Minute))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -256,7 +256,7 @@ func testTrajectories(ctx context.Context, t *testing.T, s store.Store) {
 		t.Fatalf("RecordCommit projection: %+v, %v", got, err)
 	}
 
-	got, err := s.EntityTrajectory(ctx, r1, 10)
+	got, err := s.EntityTransitions(ctx, r1, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,17 +265,17 @@ func testTrajectories(ctx context.Context, t *testing.T, s store.Store) {
 		actions = append(actions, tr.Action)
 	}
 	if want := []string{"A6", "A5", "A4", "A3", "A2", "A1"}; !slices.Equal(actions, want) {
-		t.Fatalf("entity trajectory %v, want %v", actions, want)
+		t.Fatalf("entity transitions %v, want %v", actions, want)
 	}
 	first := got[len(got)-1]
-	want := trajectory(r1, 1, "A1", "", "Open", base.Add(2*time.Minute))
+	want := transition(r1, 1, "A1", "", "Open", base.Add(2*time.Minute))
 	if !reflect.DeepEqual(first, want) {
 		t.Fatalf("record %+v\nwant %+v", first, want)
 	}
-	if got, _ := s.EntityTrajectory(ctx, r1, 2); len(got) != 2 || got[0].Version != 6 {
+	if got, _ := s.EntityTransitions(ctx, r1, 2); len(got) != 2 || got[0].Version != 6 {
 		t.Fatalf("limit 2: %+v", got)
 	}
-	app, err := s.AppTrajectories(ctx, "a", 4)
+	app, err := s.AppTransitions(ctx, "a", 4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,12 +284,12 @@ func testTrajectories(ctx context.Context, t *testing.T, s store.Store) {
 		actions = append(actions, tr.Action)
 	}
 	if want := []string{"A6", "B5", "A5", "B4"}; !slices.Equal(actions, want) {
-		t.Fatalf("app trajectories %v, want %v", actions, want)
+		t.Fatalf("app transitions %v, want %v", actions, want)
 	}
-	if all, _ := s.AppTrajectories(ctx, "a", 100); len(all) != 11 {
+	if all, _ := s.AppTransitions(ctx, "a", 100); len(all) != 11 {
 		t.Fatalf("app a has %d records, want 11", len(all))
 	}
-	if none, err := s.AppTrajectories(ctx, "nope", 10); err != nil || len(none) != 0 {
+	if none, err := s.AppTransitions(ctx, "nope", 10); err != nil || len(none) != 0 {
 		t.Fatalf("unknown app: %v, %v", none, err)
 	}
 }

@@ -183,7 +183,7 @@ type Outgoing struct {
 	Name    string `json:"name,omitempty"` // trigger or integration name
 }
 
-// Hook is the after-commit work: projection and trajectory writes,
+// Hook is the after-commit work: projection and transition writes,
 // integrations, reactions. It runs as a local activity.
 type Hook interface {
 	AfterCommit(ctx context.Context, c Commit) error

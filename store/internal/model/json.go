@@ -61,10 +61,10 @@ func (e *Entity) Check() error {
 	return nil
 }
 
-// Check reports what makes a trajectory record unwritable.
-func (t *Trajectory) Check() error {
+// Check reports what makes a transition record unwritable.
+func (t *Transition) Check() error {
 	if t.App == "" || t.Set == "" || t.Key == "" {
-		return fmt.Errorf("trajectory %s: app, set and key are required", t.Ref)
+		return fmt.Errorf("transitions %s: app, set and key are required", t.Ref)
 	}
 	return nil
 }

@@ -15,7 +15,7 @@ type Ref struct {
 }
 
 // ID is app/set/key, like the entity's workflow id. (Not String: Entity
-// and Trajectory embed Ref and would print as their ID alone.)
+// and Transition embed Ref and would print as their ID alone.)
 func (r Ref) ID() string { return r.App + "/" + r.Set + "/" + r.Key }
 
 // Entity is the projection of one entity: the latest committed version the
@@ -36,9 +36,9 @@ type Entity struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
-// Trajectory is the record of one committed transition. It is append-only
+// Transition is the record of one committed transition. It is append-only
 // and identified by (Ref, Version).
-type Trajectory struct {
+type Transition struct {
 	Ref
 	Type    string `json:"type"`
 	Version int64  `json:"version"`
@@ -103,7 +103,7 @@ type ListResult struct {
 	Next string
 }
 
-// Store keeps projections and trajectories. Every backend passes the
+// Store keeps projections and transitions. Every backend passes the
 // conformance suite in store/storetest.
 type Store interface {
 	// Migrate applies the schema migrations not yet applied; Open calls
@@ -122,19 +122,19 @@ type Store interface {
 	PutProjections(ctx context.Context, es []Entity) error
 	// GetProjection returns ErrNotFound for an unknown entity.
 	GetProjection(ctx context.Context, r Ref) (Entity, error)
-	// DeleteProjection removes the entity's projection (its trajectory
+	// DeleteProjection removes the entity's projection (its transitions
 	// stays); ErrNotFound if there is none.
 	DeleteProjection(ctx context.Context, r Ref) error
-	// AppendTrajectory records a transition; a second record of the same
+	// AppendTransition records a transition; a second record of the same
 	// (entity, version) is a no-op.
-	AppendTrajectory(ctx context.Context, t Trajectory) error
-	// RecordCommit is PutProjection and AppendTrajectory in one
+	AppendTransition(ctx context.Context, t Transition) error
+	// RecordCommit is PutProjection and AppendTransition in one
 	// transaction: what the after-commit hook writes.
-	RecordCommit(ctx context.Context, e Entity, t Trajectory) error
-	// EntityTrajectory lists an entity's transitions, newest first.
-	EntityTrajectory(ctx context.Context, r Ref, limit int) ([]Trajectory, error)
-	// AppTrajectories lists an app's transitions, newest first.
-	AppTrajectories(ctx context.Context, app string, limit int) ([]Trajectory, error)
+	RecordCommit(ctx context.Context, e Entity, t Transition) error
+	// EntityTransitions lists an entity's transitions, newest first.
+	EntityTransitions(ctx context.Context, r Ref, limit int) ([]Transition, error)
+	// AppTransitions lists an app's transitions, newest first.
+	AppTransitions(ctx context.Context, app string, limit int) ([]Transition, error)
 	// Query returns one page of an entity set. Errors are *QueryError
 	// (the request is wrong: 400) or *UnsupportedError (501).
 	Query(ctx context.Context, q ListQuery) (ListResult, error)
