@@ -88,3 +88,49 @@ func Open(ctx context.Context, dsnOrPath string) (Store, error) {
 	}
 	return sqlite.Open(ctx, dsnOrPath)
 }
+
+// Governance types: principals, policies, decisions and per-call
+// trajectories; see model.Governance for the method contracts.
+type (
+	// Governance keeps principals, policies, decisions and trajectories.
+	Governance = model.Governance
+	// Principal is an authenticated caller with its hashed token.
+	Principal = model.Principal
+	// Policy is a stored Cedar policy of an app.
+	Policy = model.Policy
+	// Decision is a denial waiting for (or given) a human's answer.
+	Decision = model.Decision
+	// DecisionQuery selects decisions.
+	DecisionQuery = model.DecisionQuery
+	// Trajectory is the record of one call.
+	Trajectory = model.Trajectory
+	// TrajectoryQuery selects trajectories.
+	TrajectoryQuery = model.TrajectoryQuery
+)
+
+// Principal kinds.
+const (
+	KindAgent   = model.KindAgent
+	KindAdmin   = model.KindAdmin
+	KindService = model.KindService
+)
+
+// Decision statuses.
+const (
+	DecisionPending  = model.DecisionPending
+	DecisionApproved = model.DecisionApproved
+	DecisionDenied   = model.DecisionDenied
+)
+
+// Trajectory outcomes.
+const (
+	OutcomeApplied       = model.OutcomeApplied
+	OutcomeOK            = model.OutcomeOK
+	OutcomeRejected      = model.OutcomeRejected
+	OutcomeDenied        = model.OutcomeDenied
+	OutcomeUnknownSet    = model.OutcomeUnknownSet
+	OutcomeUnknownAction = model.OutcomeUnknownAction
+	OutcomeNotFound      = model.OutcomeNotFound
+	OutcomeInvalid       = model.OutcomeInvalid
+	OutcomeError         = model.OutcomeError
+)

@@ -14,7 +14,7 @@ const (
 	(app, set_name, key, version, entity_type, action, params, principal, status_before, status_after, spec, at)
 VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12)
 ON CONFLICT (app, set_name, key, version) DO NOTHING`
-	transitionColumns   = `app, set_name, key, version, entity_type, action, params, principal, status_before, status_after, spec, at`
+	transitionColumns    = `app, set_name, key, version, entity_type, action, params, principal, status_before, status_after, spec, at`
 	entityTransitionsSQL = `SELECT ` + transitionColumns + ` FROM temper_transitions
 WHERE app = $1 AND set_name = $2 AND key = $3 ORDER BY version DESC LIMIT $4`
 	appTransitionsSQL = `SELECT ` + transitionColumns + ` FROM temper_transitions

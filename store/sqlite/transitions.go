@@ -12,7 +12,7 @@ const (
 	(app, set_name, key, version, entity_type, action, params, principal, status_before, status_after, spec, at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (app, set_name, key, version) DO NOTHING`
-	transitionColumns   = `app, set_name, key, version, entity_type, action, params, principal, status_before, status_after, spec, at`
+	transitionColumns    = `app, set_name, key, version, entity_type, action, params, principal, status_before, status_after, spec, at`
 	entityTransitionsSQL = `SELECT ` + transitionColumns + ` FROM temper_transitions
 WHERE app = ? AND set_name = ? AND key = ? ORDER BY version DESC LIMIT ?`
 	appTransitionsSQL = `SELECT ` + transitionColumns + ` FROM temper_transitions
