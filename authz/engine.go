@@ -50,7 +50,7 @@ const (
 // SystemPolicies are part of every app's set and cannot be removed: admins
 // may do everything; agents may never approve, deny or write policies or
 // manage principals (a forbid, so no approval can lift it); an agent may
-// poll its own decisions.
+// poll its own decisions and read its own trajectories.
 const SystemPolicies = `@id("system:admins")
 permit (principal is Admin, action, resource);
 
@@ -61,9 +61,13 @@ forbid (
   resource
 );
 
-@id("system:agents-poll-own-decisions")
-permit (principal is Agent, action == Action::"poll_decision", resource is Decision)
-when { resource.principal == principal };
+@id("system:agents-read-own-records")
+permit (
+  principal is Agent,
+  action in [Action::"poll_decision", Action::"read_trajectories"],
+  resource
+)
+when { resource has principal && resource.principal == principal };
 `
 
 // Resource is what a request acts on.

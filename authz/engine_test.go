@@ -57,7 +57,7 @@ func TestAuthorize(t *testing.T) {
 		{"admin does anything", authz.Request{App: "k", Principal: admin, Action: authz.ActDelete, Resource: entry("k1", agentA.String())}, authz.Allow, "system:admins"},
 		{"agent cannot approve (forbid)", authz.Request{App: "k", Principal: agentA, Action: authz.ActApproveDecision, Resource: authz.Resource{Type: authz.TypeDecision, ID: "d1"}}, authz.Forbid, "system:agents-never-govern"},
 		{"agent cannot write policy (forbid)", authz.Request{App: "k", Principal: agentA, Action: authz.ActWritePolicy, Resource: authz.Resource{Type: authz.TypePolicies, ID: "k"}}, authz.Forbid, "system:agents-never-govern"},
-		{"agent polls own decision", authz.Request{App: "k", Principal: agentB, Action: authz.ActPollDecision, Resource: authz.Resource{Type: authz.TypeDecision, ID: "d1", Fields: map[string]any{"principal": agentB}}}, authz.Allow, "system:agents-poll-own-decisions"},
+		{"agent polls own decision", authz.Request{App: "k", Principal: agentB, Action: authz.ActPollDecision, Resource: authz.Resource{Type: authz.TypeDecision, ID: "d1", Fields: map[string]any{"principal": agentB}}}, authz.Allow, "system:agents-read-own-records"},
 		{"agent cannot poll another's decision", authz.Request{App: "k", Principal: agentA, Action: authz.ActPollDecision, Resource: authz.Resource{Type: authz.TypeDecision, ID: "d1", Fields: map[string]any{"principal": agentB}}}, authz.Deny, ""},
 		{"unknown app: system policies only", authz.Request{App: "nope", Principal: agentA, Action: authz.ActCreate, Resource: authz.Resource{Type: "Knowledge"}}, authz.Deny, ""},
 	}

@@ -9,13 +9,14 @@ import (
 
 	odata "github.com/temperhq/temper/api/odata/ast"
 	"github.com/temperhq/temper/identity"
+	"github.com/temperhq/temper/store"
 )
 
 // Pseudo-properties a read filter may name besides the entity's own
 // properties (and status): the canonical key and the creator's UID text.
 const (
-	KeyProperty     = "$key"
-	CreatorProperty = "$creator"
+	KeyProperty     = store.KeyProperty
+	CreatorProperty = store.CreatorProperty
 )
 
 // Filter restricts a list to what a principal may read.

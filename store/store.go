@@ -35,6 +35,13 @@ type (
 	UnsupportedError = model.UnsupportedError
 )
 
+// Pseudo-properties an authorization filter (ListQuery.Restrict) may
+// name: the canonical key and the creator's principal UID.
+const (
+	KeyProperty     = model.KeyProperty
+	CreatorProperty = model.CreatorProperty
+)
+
 // KeyPart is one key property with its kind; see KeyParts.
 type KeyPart = model.KeyPart
 

@@ -10,25 +10,40 @@ import (
 
 // notImplemented are canonical functions the store does not translate.
 var notImplemented = map[string]bool{
-	"cast": true, "isof": true, "maxdatetime": true, "mindatetime": true, "totaloffsetminutes": true,
-	"totalseconds": true, "geo.distance": true, "geo.intersects": true, "geo.length": true,
+	"isof": true, "maxdatetime": true, "mindatetime": true, "totaloffsetminutes": true,
+	"geo.distance": true, "geo.intersects": true, "geo.length": true,
 	"hassubset": true, "hassubsequence": true, "case": true,
 }
 
 func (b *builder) call(c *ast.Call) (val, error) {
-	if notImplemented[c.Name] || c.ArgNames != nil || strings.Contains(c.Name, ".") {
+	// Canonical function names are case-insensitive (OData 4.01); the
+	// parser reports them in lower case already.
+	name := strings.ToLower(c.Name)
+	if notImplemented[name] || c.ArgNames != nil || strings.Contains(name, ".") {
 		return val{}, unsupported(c.Off, "the function "+c.Name)
 	}
-	spec, ok := functions[c.Name]
+	if name == "cast" {
+		return b.cast(c)
+	}
+	spec, ok := functions[name]
 	if !ok {
 		return val{}, qerr(c.Off, "unknown function %q", c.Name)
 	}
 	if len(c.Args) < spec.min || len(c.Args) > spec.max {
-		return val{}, qerr(c.Off, "%s takes %d to %d arguments", c.Name, spec.min, spec.max)
+		return val{}, qerr(c.Off, "%s takes %d to %d arguments", name, spec.min, spec.max)
+	}
+	if name == "substring" && len(c.Args) == 3 {
+		// "A negative length M is a bad request" (OData 4.01 Part 2,
+		// 5.1.1.5.8); a computed one counts as 0.
+		if l, ok := c.Args[2].(*ast.Literal); ok && l.Kind == ast.LitInt {
+			if n, ok := l.Value.(int64); ok && n < 0 {
+				return val{}, qerr(l.Off, "substring: the length must not be negative")
+			}
+		}
 	}
 	args := make([]val, len(c.Args))
 	for i, a := range c.Args {
-		if c.Name == "matchespattern" && i == 1 {
+		if name == "matchespattern" && i == 1 {
 			// The pattern must be a literal: it is checked before it is
 			// bound.
 			l, ok := a.(*ast.Literal)
@@ -47,10 +62,10 @@ func (b *builder) call(c *ast.Call) (val, error) {
 			return val{}, err
 		}
 		if v.coll {
-			return val{}, qerr(a.Offset(), "%s does not take a collection", c.Name)
+			return val{}, qerr(a.Offset(), "%s does not take a collection", name)
 		}
 		if !v.null && !spec.accepts(i, v.kind) {
-			return val{}, qerr(a.Offset(), "%s does not take %s", c.Name, v.kind)
+			return val{}, qerr(a.Offset(), "%s does not take %s", name, kindName(v.kind))
 		}
 		args[i] = v
 	}
@@ -87,6 +102,7 @@ var (
 	timeish = []model.Kind{model.KindDateTimeOffset, model.KindTimeOfDay}
 	dto     = []model.Kind{model.KindDateTimeOffset}
 	anytime = []model.Kind{model.KindDateTimeOffset, model.KindTimeOfDay}
+	period  = []model.Kind{KindDuration}
 )
 
 func boolean(sql string) val { return val{sql: sql, kind: model.KindBool} }
@@ -129,10 +145,17 @@ func init() {
 			return val{sql: "(" + b.d.Func("instr", a[0].sql, a[1].sql) + " - 1)", kind: model.KindInt}
 		}},
 		"substring": {2, 3, [][]model.Kind{str, integer}, func(b *builder, a []val) val {
-			// A negative start or length counts as 0 on both engines.
-			start := "(" + b.d.Func("greatest", a[1].sql, "0") + " + 1)"
+			// The 0-based start: a negative one counts from the end (OData
+			// 4.01), clamped to the string, so the 1-based position and the
+			// count fit the int PostgreSQL's substr takes. A negative
+			// computed length counts as 0.
+			n, i := b.d.Func("length", a[0].sql), a[1].sql
+			start := "((CASE WHEN " + i + " < 0 THEN " + b.d.Func("greatest", n+" + "+i, "0") +
+				" WHEN " + i + " < " + n + " THEN " + i + " WHEN " + i + " >= " + n + " THEN " + n + " END) + 1)"
 			if len(a) == 3 {
-				return val{sql: b.d.Func("substr", a[0].sql, start, b.d.Func("greatest", a[2].sql, "0")), kind: model.KindString}
+				m := a[2].sql
+				count := "(CASE WHEN " + m + " < 0 THEN 0 WHEN " + m + " < " + n + " THEN " + m + " WHEN " + m + " >= " + n + " THEN " + n + " END)"
+				return val{sql: b.d.Func("substr", a[0].sql, start, count), kind: model.KindString}
 			}
 			return val{sql: b.d.Func("substr", a[0].sql, start), kind: model.KindString}
 		}},
@@ -166,6 +189,9 @@ func init() {
 		}},
 		"now": {0, 0, nil, func(b *builder, _ []val) val {
 			return b.lit(model.KindDateTimeOffset, b.now.UTC().Round(time.Microsecond))
+		}},
+		"totalseconds": {1, 1, [][]model.Kind{period}, func(b *builder, a []val) val {
+			return val{sql: "(" + b.d.ToDouble(a[0].sql) + " / 1000000.0)", kind: model.KindDouble}
 		}},
 		"round":   {1, 1, [][]model.Kind{number}, rounding(Dialect.Round)},
 		"floor":   {1, 1, [][]model.Kind{number}, rounding(Dialect.Floor)},

@@ -19,14 +19,20 @@ const mark = "ⱡ"
 var fuzzSchema = model.Schema{Key: []string{"id"}, Properties: map[string]string{
 	"id": "Edm.String", "status": "Edm.String", "title": "Edm.String", "n": "Edm.Int32", "x": "Edm.Double",
 	"ok": "Edm.Boolean", "d": "Edm.Date", "at": "Edm.DateTimeOffset", "tm": "Edm.TimeOfDay", "g": "Edm.Guid",
-	"tags": "Collection(Edm.String)", "nums": "Collection(Edm.Int64)", "bin": "Edm.Binary",
+	"tags": "Collection(Edm.String)", "nums": "Collection(Edm.Int64)", "bin": "Edm.Binary", "du": "Edm.Duration",
+	"e": "NS.Color",
 }}
 
-var props = []string{"id", "status", "title", "n", "x", "ok", "d", "at", "tm", "g", "tags", "nums", "bin"}
+var props = []string{"id", "status", "title", "n", "x", "ok", "d", "at", "tm", "g", "tags", "nums", "bin", "du", "e"}
 
 var funcs = []string{"contains", "startswith", "endswith", "length", "indexof", "substring", "tolower", "toupper",
 	"trim", "concat", "matchespattern", "year", "month", "day", "hour", "minute", "second", "fractionalseconds",
-	"date", "time", "now", "round", "floor", "ceiling", "cast", "isof", "has", "totaloffsetminutes"}
+	"date", "time", "now", "round", "floor", "ceiling", "cast", "isof", "has", "totaloffsetminutes", "totalseconds",
+	"CONTAINS"}
+
+// types are cast targets.
+var types = []string{"Edm.Int32", "Edm.Byte", "Edm.Int64", "Edm.Double", "Edm.String", "Edm.Boolean", "Edm.Date",
+	"Edm.DateTimeOffset", "Edm.TimeOfDay", "Edm.Guid", "Edm.Duration", "Edm.Binary", "NS.T"}
 
 type gen struct {
 	b    []byte
@@ -56,7 +62,7 @@ func (g *gen) expr(depth int) ast.Expr {
 	if depth > 5 {
 		return g.leaf()
 	}
-	switch g.next() % 9 {
+	switch g.next() % 12 {
 	case 0, 1:
 		return g.leaf()
 	case 2:
@@ -78,6 +84,13 @@ func (g *gen) expr(depth int) ast.Expr {
 		if g.next()%16 == 0 {
 			name = g.text()
 		}
+		if name == "cast" && g.next()%4 != 0 {
+			typ := types[g.next()%len(types)]
+			if g.next()%16 == 0 {
+				typ = g.text()
+			}
+			args = append(args, &ast.TypeName{Name: typ, Collection: g.next()%8 == 0})
+		}
 		return &ast.Call{Name: name, Args: args}
 	case 7:
 		v := g.text()
@@ -89,13 +102,37 @@ func (g *gen) expr(depth int) ast.Expr {
 			body = nil
 		}
 		return &ast.Lambda{Path: &ast.Path{Segments: []string{coll}}, Var: v, Body: body, All: g.next()%2 == 0}
+	case 8:
+		// A primitive collection compared with a JSON array.
+		var items []ast.Expr
+		for range g.next() % 4 {
+			items = append(items, g.leaf())
+		}
+		coll := []string{"tags", "nums", "title"}[g.next()%3]
+		return &ast.Binary{Op: ast.BinaryOp(g.next() % 2), L: &ast.Path{Segments: []string{coll}}, R: &ast.Array{Items: items}}
+	case 9:
+		// coll/$count($filter=...) or coll/$filter(...)/$count.
+		coll := []string{"tags", "nums", "title"}[g.next()%3]
+		cond := g.expr(depth + 1)
+		if g.next()%2 == 0 {
+			return &ast.Path{Segments: []string{coll, "$count"}, Params: []*ast.PathParams{nil, {Options: &ast.Query{Filter: cond}}}}
+		}
+		return &ast.Path{Segments: []string{coll, "$filter", "$count"}, Params: []*ast.PathParams{nil, {Filter: cond}, nil}}
+	case 10:
+		return &ast.Binary{Op: ast.OpIn, L: g.leaf(), R: &ast.Path{Segments: []string{[]string{"tags", "nums", "title"}[g.next()%3]}}}
 	default:
 		return &ast.Binary{Op: ast.BinaryOp(g.next() % 6), L: g.leaf(), R: g.leaf()}
 	}
 }
 
 func (g *gen) leaf() ast.Expr {
-	switch g.next() % 14 {
+	switch g.next() % 17 {
+	case 14:
+		return &ast.Literal{Kind: ast.LitDuration, Value: []string{"P1DT2H", "-PT0.5S", g.text()}[g.next()%3]}
+	case 15:
+		return &ast.Literal{Kind: ast.LitEnum, Value: ast.EnumValue{Type: []string{"NS.Color", g.text()}[g.next()%2], Members: []string{g.text()}}}
+	case 16:
+		return &ast.Path{Segments: []string{"$this"}}
 	case 0:
 		return &ast.Literal{Kind: ast.LitInt, Value: int64(g.next()) - 128}
 	case 1:
@@ -154,6 +191,11 @@ func FuzzTranslate(f *testing.F) {
 	f.Add([]byte("\x07\x03\x01\x02\x09abc\x03\x00\x02\x04'or'1'='1"))
 	f.Add([]byte{6, 0, 0, 7, 2, 8, 3, 2, 2, 1, 0})
 	f.Add([]byte{6, 10, 2, 2, 3, 'x', 'y', 'z', 2, 2, 3, '^', 'a', '$'})
+	f.Add([]byte{3, 0, 6, 1, 0, 2, 1, 'x', 24, 1, 1, 0, 1, 1, 0, 0, 129}) // cast('x',Edm.Int32) eq 1
+	f.Add([]byte{8, 1, 2, 1, 'a', 0, 0})                                  // tags eq ['a']
+	f.Add([]byte{3, 0, 9, 1, 11, 2, 16, 0, 129, 0, 0, 0, 129})            // nums/$count($filter=$this gt 1) eq 1
+	f.Add([]byte{3, 2, 3, 8, 0, 13, 7, 0, 14, 0, 0, 0, 13, 7})            // at add duration'P1DT2H' gt at
+	f.Add([]byte{10, 2, 1, 'q', 0})                                       // 'q' in tags
 	table := sqlgen.Table{Name: "temper_p1", Select: "t.key", Doc: "fields", Key: "key", Status: "status",
 		Columns: map[string]sqlgen.Column{"n": {Name: "c1", Kind: model.KindInt}, "title": {Name: "c2", Kind: model.KindString}}}
 	f.Fuzz(func(t *testing.T, data []byte) {

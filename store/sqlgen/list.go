@@ -51,6 +51,15 @@ func BuildList(d Dialect, t Table, q model.ListQuery) (*List, error) {
 		}
 		where = append(where, c)
 	}
+	if q.Restrict != nil {
+		b.restrict = true
+		c, err := b.cond(q.Restrict)
+		b.restrict = false
+		if err != nil {
+			return nil, fmt.Errorf("authorization filter: %w", err)
+		}
+		where = append(where, c)
+	}
 	l := &List{Top: q.Top}
 	if q.Count {
 		l.CountSQL = "SELECT count(*) FROM " + t.Name + " AS t" + whereClause(where)
@@ -82,6 +91,9 @@ func BuildList(d Dialect, t Table, q model.ListQuery) (*List, error) {
 			// there and as false/true in PostgreSQL: the same order.
 			v.sql = "(CASE WHEN " + v.sql + " THEN 1 WHEN NOT " + v.sql + " THEN 0 END)"
 			v.kind = model.KindInt
+		}
+		if v.kind == KindDuration {
+			v.kind = model.KindInt // microseconds
 		}
 		sel = append(sel, fmt.Sprintf("%s AS o%d", v.sql, i))
 		order = append(order, d.Order(v.sql, it.Desc))

@@ -13,7 +13,9 @@ import (
 // JSON and math functions). It relies on functions the sqlite backend
 // registers: temper_date, temper_datetime, temper_time (normalize text to
 // YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS.ffffffZ in UTC, HH:MM:SS.ffffff, or
-// NULL) and temper_regexp(pattern, s).
+// NULL), temper_regexp(pattern, s), and the conversions and date
+// arithmetic of ParseText, AddDuration and Diff: temper_parse(kind, s),
+// temper_add_duration(kind, x, micros), temper_diff(kind, a, b).
 var SQLite Dialect = sqliteDialect{}
 
 type sqliteDialect struct{}
@@ -66,6 +68,8 @@ func sqliteTyped(typ, val string, k model.Kind) string {
 		return "temper_time" + text
 	case model.KindGuid:
 		return "lower" + text
+	case KindDuration:
+		return "temper_parse(" + strconv.Itoa(int(KindDuration)) + ", " + text + ")"
 	}
 	return "NULL"
 }
@@ -78,8 +82,15 @@ func (sqliteDialect) Element(alias string, k model.Kind) string {
 	return sqliteTyped(alias+".type", alias+".value", k)
 }
 
+func (sqliteDialect) ElementIndex(alias string) string { return alias + ".key" }
+
 func (sqliteDialect) ArrayLength(doc, path string) string {
 	return "(CASE json_type(" + doc + ", " + path + ") WHEN 'array' THEN json_array_length(" + doc + ", " + path + ") ELSE 0 END)"
+}
+
+func (sqliteDialect) ElementAt(doc, path, idx string, k model.Kind) string {
+	p := "(" + path + " || '[' || " + idx + " || ']')"
+	return sqliteTyped("json_type("+doc+", "+p+")", "json_extract("+doc+", "+p+")", k)
 }
 
 func (sqliteDialect) NullSafeEq(a, b string) string { return "(" + a + " IS " + b + ")" }
@@ -89,6 +100,8 @@ func (sqliteDialect) Func(name string, args ...string) string {
 	switch name {
 	case "greatest":
 		name = "max"
+	case "least":
+		name = "min"
 	}
 	return name + "(" + strings.Join(args, ", ") + ")"
 }
@@ -137,6 +150,33 @@ func (sqliteDialect) Floor(x string) string   { return "floor(" + x + ")" }
 func (sqliteDialect) Ceiling(x string) string { return "ceiling(" + x + ")" }
 func (sqliteDialect) ToDouble(x string) string {
 	return "CAST(" + x + " AS REAL)"
+}
+
+func (sqliteDialect) ToInt(x string) string { return "CAST(" + x + " AS INTEGER)" }
+
+func (sqliteDialect) FromText(x string, k model.Kind) string {
+	if k == model.KindString {
+		return x
+	}
+	return "temper_parse(" + strconv.Itoa(int(k)) + ", " + x + ")"
+}
+
+func (sqliteDialect) ToText(x string, k model.Kind) string {
+	switch k {
+	case model.KindInt:
+		return "CAST(" + x + " AS TEXT)"
+	case model.KindBool:
+		return "(CASE WHEN " + x + " THEN 'true' WHEN NOT " + x + " THEN 'false' END)"
+	}
+	return x // dates are YYYY-MM-DD text already
+}
+
+func (sqliteDialect) AddDuration(x string, k model.Kind, d string) string {
+	return "temper_add_duration(" + strconv.Itoa(int(k)) + ", " + x + ", " + d + ")"
+}
+
+func (sqliteDialect) Diff(a, b string, k model.Kind) string {
+	return "temper_diff(" + strconv.Itoa(int(k)) + ", " + a + ", " + b + ")"
 }
 
 func (sqliteDialect) Order(x string, desc bool) string {

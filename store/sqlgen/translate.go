@@ -23,8 +23,9 @@ type Table struct {
 	Name string
 	// Select is the column list a page returns, e.g. "t.key, t.fields".
 	Select string
-	// Doc is the JSON document column; Key and Status the fixed columns.
-	Doc, Key, Status string
+	// Doc is the JSON document column; Key, Status and Creator the fixed
+	// columns.
+	Doc, Key, Status, Creator string
 	// Columns are the typed columns by property name. A property of the
 	// query's schema without one (or with a different kind) is read from
 	// the JSON document: correct, but not indexed.
@@ -63,6 +64,13 @@ type builder struct {
 	// unknown, when an operand is null (OData's comparisons are
 	// two-valued; null Boolean values stay null).
 	exact bool
+	// restrict admits the pseudo-properties of an authorization filter
+	// (model.KeyProperty, model.CreatorProperty), which no URL can name.
+	restrict bool
+	// members counts the enclosing $filter options of primitive
+	// collections (labels/$count($filter=...)): there names are relative
+	// to the element ($this), so plain property names mean nothing.
+	members int
 }
 
 func newBuilder(d Dialect, t Table, s model.Schema, now time.Time) (*builder, error) {
@@ -132,8 +140,11 @@ func (b *builder) expr(e ast.Expr) (val, error) {
 	case nil:
 		return val{}, qerr(-1, "missing expression")
 	case *ast.Literal:
-		if x.Kind == ast.LitNull {
+		switch x.Kind {
+		case ast.LitNull:
 			return val{sql: "NULL", null: true}, nil
+		case ast.LitEnum:
+			return val{}, b.enumLiteral(x)
 		}
 		k, v, err := literal(x)
 		if err != nil {
@@ -161,18 +172,61 @@ func (b *builder) expr(e ast.Expr) (val, error) {
 		return b.call(x)
 	case *ast.Lambda:
 		return b.lambda(x)
+	case *ast.Array:
+		return val{}, unsupported(x.Off, "a JSON array other than the right side of in or the operand of eq and ne with a collection")
+	case *ast.TypeName:
+		return val{}, qerr(x.Off, "a type name is only allowed as the last argument of cast and isof")
 	}
 	return val{}, unsupported(e.Offset(), fmt.Sprintf("expression %T", e))
+}
+
+// value binds the canonical value v of kind k: a Boolean as TRUE or
+// FALSE, anything else as an argument.
+func (b *builder) value(k model.Kind, v any) val {
+	if k == model.KindBool {
+		if v.(bool) {
+			return val{sql: "TRUE", kind: k, lit: true}
+		}
+		return val{sql: "FALSE", kind: k, lit: true}
+	}
+	return b.lit(k, v)
+}
+
+// enumLiteral refuses Namespace.Type'Member': the store's schema names a
+// property's enumeration type but not its members, so it cannot compare
+// with one (501); a type no property has is unknown (400).
+func (b *builder) enumLiteral(l *ast.Literal) error {
+	ev, ok := l.Value.(ast.EnumValue)
+	if !ok {
+		return qerr(l.Off, "malformed enumeration literal")
+	}
+	for _, typ := range b.schema.Properties {
+		if strings.TrimSuffix(strings.TrimPrefix(typ, "Collection("), ")") == ev.Type {
+			return unsupported(l.Off, "enumeration literals: the store's schema does not list the members of "+ev.Type)
+		}
+	}
+	return qerr(l.Off, "unknown enumeration type %q: no property of this entity set has it", ev.Type)
 }
 
 // property resolves a property of the entity to its column, or to its
 // JSON path when the catalog has no column of the right kind.
 func (b *builder) property(name string, off int) (val, error) {
+	if b.restrict {
+		switch name {
+		case model.KeyProperty:
+			return val{sql: "t." + b.t.Key, kind: model.KindString}, nil
+		case model.CreatorProperty:
+			if b.t.Creator == "" {
+				return val{}, unsupported(off, "the creator of entities in this table")
+			}
+			return val{sql: "t." + b.t.Creator, kind: model.KindString}, nil
+		}
+	}
 	typName, ok := b.schema.Properties[name]
 	if !ok {
 		return val{}, qerr(off, "unknown property %q", name)
 	}
-	t := model.ParseType(typName)
+	t := parseType(typName)
 	if t.Kind == model.KindUnsupported {
 		return val{}, unsupported(off, "properties of type "+t.Name)
 	}
@@ -197,38 +251,56 @@ func (b *builder) property(name string, off int) (val, error) {
 }
 
 func (b *builder) pathExpr(p *ast.Path) (val, error) {
-	segs := p.Segments
+	segs, params := p.Segments, p.Params
 	if len(segs) == 0 {
 		return val{}, qerr(p.Off, "empty path")
-	}
-	for _, prm := range p.Params {
-		if prm != nil {
-			return val{}, unsupported(p.Off, "key predicates, function calls and options in paths")
-		}
 	}
 	for _, s := range segs {
 		if strings.HasPrefix(s, "@") {
 			return val{}, unsupported(p.Off, "annotations in paths")
 		}
 	}
-	if segs[0] == "$this" {
-		return val{}, unsupported(p.Off, "$this")
-	}
-	if segs[0] == "$it" {
+	it := segs[0] == "$it"
+	if it {
 		segs = segs[1:]
+		if len(params) > 0 {
+			params = params[1:]
+		}
 		if len(segs) == 0 {
 			return val{}, unsupported(p.Off, "$it as a value")
+		}
+	}
+	// What may follow a collection in parentheses: $count's options and
+	// a $filter segment's condition. Key predicates, function calls and
+	// anything else are not implemented.
+	for i, prm := range params {
+		switch {
+		case prm == nil:
+		case i != 1 || len(segs) < 2 || prm.Call || prm.Keys != nil:
+			return val{}, unsupported(p.Off, "key predicates, function calls and options in paths")
+		case segs[1] == "$count" && prm.Options != nil:
+		case segs[1] == "$filter" && prm.Filter != nil:
+		default:
+			return val{}, unsupported(p.Off, "key predicates, function calls and options in paths")
 		}
 	}
 	if segs[0] == "$root" {
 		return val{}, unsupported(p.Off, "$root")
 	}
-	for i := len(b.scopes) - 1; i >= 0; i-- {
-		if b.scopes[i].name == segs[0] {
-			if len(segs) > 1 {
-				return val{}, unsupported(p.Off, "members of lambda variables (collections of complex types)")
+	if !it {
+		for i := len(b.scopes) - 1; i >= 0; i-- {
+			if b.scopes[i].name == segs[0] {
+				if len(segs) > 1 {
+					return val{}, unsupported(p.Off, "members of lambda variables and $this (collections of complex types)")
+				}
+				return b.scopes[i].v, nil
 			}
-			return b.scopes[i].v, nil
+		}
+		if segs[0] == "$this" {
+			return val{}, unsupported(p.Off, "$this outside the $filter of a collection")
+		}
+		if b.members > 0 {
+			return val{}, qerr(p.Off, "%s: in the $filter of a primitive collection, name the element $this and the entity's properties $it/...", segs[0])
 		}
 	}
 	v, err := b.property(segs[0], p.Off)
@@ -241,8 +313,26 @@ func (b *builder) pathExpr(p *ast.Path) (val, error) {
 	if len(segs) == 1 {
 		return v, nil
 	}
-	if len(segs) == 2 && segs[1] == "$count" && v.coll {
-		return val{sql: b.d.ArrayLength("t."+b.t.Doc, b.path(v.prop)), kind: model.KindInt}, nil
+	if v.coll {
+		param := func(i int) *ast.PathParams {
+			if i < len(params) {
+				return params[i]
+			}
+			return nil
+		}
+		switch {
+		case len(segs) == 2 && segs[1] == "$count":
+			var filter ast.Expr
+			if o := param(1); o != nil {
+				if o.Options.Search != nil {
+					return val{}, unsupported(p.Off, "$search in the $count of a primitive collection")
+				}
+				filter = o.Options.Filter
+			}
+			return b.count(v, filter)
+		case len(segs) == 3 && segs[1] == "$filter" && segs[2] == "$count" && param(1) != nil && param(2) == nil:
+			return b.count(v, param(1).Filter)
+		}
 	}
 	return val{}, unsupported(p.Off, "navigation and complex property paths")
 }
@@ -267,8 +357,8 @@ func (b *builder) unary(u *ast.Unary) (val, error) {
 		if x.null {
 			return x, nil
 		}
-		if !numeric(x) {
-			return val{}, qerr(u.Off, "- needs a number")
+		if !numeric(x) && (x.kind != KindDuration || x.coll) {
+			return val{}, qerr(u.Off, "- needs a number or a duration")
 		}
 		return val{sql: "(-" + x.sql + ")", kind: x.kind}, nil
 	}
@@ -297,24 +387,31 @@ var cmpOps = map[ast.BinaryOp]string{ast.OpGt: ">", ast.OpGe: ">=", ast.OpLt: "<
 
 func (b *builder) binary(x *ast.Binary) (val, error) {
 	switch x.Op {
-	case ast.OpHas:
-		return val{}, unsupported(x.Off, "the has operator (no enumeration types)")
 	case ast.OpIn:
 		return b.in(x)
+	case ast.OpEq, ast.OpNe:
+		_, la := x.L.(*ast.Array)
+		_, ra := x.R.(*ast.Array)
+		if la || ra {
+			return b.collectionEqual(x)
+		}
 	}
 	exact := b.exact
 	if x.Op != ast.OpAnd && x.Op != ast.OpOr {
 		// Operands of comparisons need their exact value.
 		b.exact = true
 	}
-	l, err := b.expr(x.L)
-	if err != nil {
-		return val{}, err
-	}
-	r, err := b.expr(x.R)
+	l, r, err := b.operands(x)
 	b.exact = exact
 	if err != nil {
 		return val{}, err
+	}
+	if x.Op == ast.OpHas {
+		// An enumeration operand has failed above (no enumeration types).
+		return val{}, qerr(x.Off, "has needs an enumeration value on the left and an enumeration literal on the right")
+	}
+	if l.coll && r.coll && (x.Op == ast.OpEq || x.Op == ast.OpNe) {
+		return b.collectionsEqual(x, l, r)
 	}
 	if l.coll || r.coll {
 		return val{}, qerr(x.Off, "%s does not apply to collections", x.Op)
@@ -338,7 +435,7 @@ func (b *builder) binary(x *ast.Binary) (val, error) {
 			return val{sql: "(" + l.sql + " IS NULL AND " + r.sql + " IS NULL AND FALSE)", kind: model.KindBool}, nil
 		}
 		if !comparable(l.kind, r.kind) {
-			return val{}, qerr(x.Off, "cannot compare %s with %s", l.kind, r.kind)
+			return val{}, qerr(x.Off, "cannot compare %s with %s", kindName(l.kind), kindName(r.kind))
 		}
 		return b.compared("(" + l.sql + " " + cmpOps[x.Op] + " " + r.sql + ")"), nil
 	}
@@ -361,7 +458,7 @@ func (b *builder) equal(x *ast.Binary, l, r val) (val, error) {
 		return val{sql: "(" + o.sql + " IS NOT NULL)", kind: model.KindBool}, nil
 	}
 	if !comparable(l.kind, r.kind) {
-		return val{}, qerr(x.Off, "cannot compare %s with %s", l.kind, r.kind)
+		return val{}, qerr(x.Off, "cannot compare %s with %s", kindName(l.kind), kindName(r.kind))
 	}
 	if l.lit || r.lit {
 		// Against a non-null literal plain = is exact (null = v is
@@ -391,6 +488,10 @@ func (b *builder) in(x *ast.Binary) (val, error) {
 	exact := b.exact
 	b.exact = true
 	defer func() { b.exact = exact }()
+	list, ok := x.R.(*ast.List)
+	if !ok {
+		return b.inCollection(x)
+	}
 	l, err := b.expr(x.L)
 	if err != nil {
 		return val{}, err
@@ -398,17 +499,13 @@ func (b *builder) in(x *ast.Binary) (val, error) {
 	if l.coll {
 		return val{}, qerr(x.Off, "in does not apply to collections")
 	}
-	list, ok := x.R.(*ast.List)
-	if !ok {
-		return val{}, unsupported(x.Off, "in with a collection expression on the right")
-	}
 	if len(list.Items) == 0 {
 		return val{sql: "(" + l.sql + " IS NULL AND FALSE)", kind: model.KindBool}, nil
 	}
 	var items []string
 	hasNull := false
 	for _, it := range list.Items {
-		v, err := b.expr(it)
+		v, err := b.against(it, l, ast.OpEq)
 		if err != nil {
 			return val{}, err
 		}
@@ -417,7 +514,7 @@ func (b *builder) in(x *ast.Binary) (val, error) {
 			continue
 		}
 		if v.coll || !comparable(l.kind, v.kind) || l.null {
-			return val{}, qerr(it.Offset(), "cannot compare %s with %s", l.kind, v.kind)
+			return val{}, qerr(it.Offset(), "cannot compare %s with %s", kindName(l.kind), kindName(v.kind))
 		}
 		items = append(items, v.sql)
 	}
@@ -436,6 +533,9 @@ func (b *builder) in(x *ast.Binary) (val, error) {
 }
 
 func (b *builder) arith(x *ast.Binary, l, r val) (val, error) {
+	if temporal(l) || temporal(r) {
+		return b.temporalArith(x, l, r)
+	}
 	if (!numeric(l) && !l.null) || (!numeric(r) && !r.null) {
 		return val{}, qerr(x.Off, "%s needs numbers", x.Op)
 	}
@@ -480,8 +580,7 @@ func (b *builder) lambda(x *ast.Lambda) (val, error) {
 	if !c.coll {
 		return val{}, qerr(x.Off, "any and all need a collection")
 	}
-	alias := fmt.Sprintf("l%d", b.alias)
-	b.alias++
+	alias := b.newAlias()
 	from := b.d.Elements("t."+b.t.Doc, b.path(c.prop), alias)
 	if x.Body == nil {
 		if x.All {
@@ -508,4 +607,11 @@ func (b *builder) lambda(x *ast.Lambda) (val, error) {
 		return val{sql: "(NOT EXISTS (SELECT 1 FROM " + from + " WHERE NOT COALESCE(" + body + ", FALSE)))", kind: model.KindBool}, nil
 	}
 	return val{sql: "(EXISTS (SELECT 1 FROM " + from + " WHERE " + body + "))", kind: model.KindBool}, nil
+}
+
+// newAlias names a FROM item over a collection's elements.
+func (b *builder) newAlias() string {
+	a := fmt.Sprintf("l%d", b.alias)
+	b.alias++
+	return a
 }

@@ -92,11 +92,15 @@ func literal(l *ast.Literal) (model.Kind, any, error) {
 			return model.KindTimeOfDay, t, nil
 		}
 	case ast.LitDuration:
-		return 0, nil, &model.UnsupportedError{Offset: l.Off, What: "duration literals"}
+		if s, ok := l.Value.(string); ok {
+			d, ok := ParseDuration(s)
+			if !ok {
+				return 0, nil, bad("%q is not a duration of at most 10,000 years", s)
+			}
+			return KindDuration, d, nil
+		}
 	case ast.LitBinary:
 		return 0, nil, &model.UnsupportedError{Offset: l.Off, What: "binary literals"}
-	case ast.LitEnum:
-		return 0, nil, &model.UnsupportedError{Offset: l.Off, What: "enumeration literals"}
 	case ast.LitGeo:
 		return 0, nil, &model.UnsupportedError{Offset: l.Off, What: "geography and geometry literals"}
 	}

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"regexp"
 	"sync"
+	"time"
 
 	"modernc.org/sqlite"
 
+	"github.com/temperhq/temper/store/internal/model"
 	"github.com/temperhq/temper/store/sqlgen"
 )
 
@@ -52,6 +54,9 @@ func register() error {
 				return t, err == nil
 			})),
 			sqlite.RegisterDeterministicScalarFunction("temper_regexp", 2, regexpFunc),
+			sqlite.RegisterDeterministicScalarFunction("temper_parse", 2, parseFunc),
+			sqlite.RegisterDeterministicScalarFunction("temper_add_duration", 3, addDurationFunc),
+			sqlite.RegisterDeterministicScalarFunction("temper_diff", 3, diffFunc),
 		)
 	})
 	return registerErr
@@ -101,4 +106,78 @@ func regexpFunc(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, e
 		patternsMu.Unlock()
 	}
 	return re.MatchString(s), nil
+}
+
+// textArg is a TEXT (or BLOB) argument; ok is false for other types and
+// NULL.
+func textArg(v driver.Value) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return x, true
+	case []byte:
+		return string(x), true
+	}
+	return "", false
+}
+
+// kindArg is the kind code the dialect writes as the first argument.
+func kindArg(v driver.Value) (model.Kind, bool) {
+	n, ok := v.(int64)
+	if !ok || n < 0 || n > 255 {
+		return 0, false
+	}
+	return model.Kind(n), true
+}
+
+// parseFunc is temper_parse(kind, s): sqlgen.ParseText as an SQL value
+// (TEXT for dates, times, GUIDs and date-times in canonical form, INTEGER
+// for integers, Booleans and durations, REAL for doubles), or NULL.
+func parseFunc(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+	k, ok := kindArg(args[0])
+	s, ok2 := textArg(args[1])
+	if !ok || !ok2 {
+		return nil, nil
+	}
+	v, ok := sqlgen.ParseText(k, s)
+	if !ok {
+		return nil, nil
+	}
+	switch x := v.(type) {
+	case bool:
+		if x {
+			return int64(1), nil
+		}
+		return int64(0), nil
+	case time.Time:
+		return sqlgen.FormatDateTime(x), nil
+	}
+	return v, nil
+}
+
+// addDurationFunc is temper_add_duration(kind, x, micros): sqlgen.AddDuration.
+func addDurationFunc(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+	k, ok := kindArg(args[0])
+	x, ok2 := textArg(args[1])
+	d, ok3 := args[2].(int64)
+	if !ok || !ok2 || !ok3 {
+		return nil, nil
+	}
+	if out, ok := sqlgen.AddDuration(k, x, d); ok {
+		return out, nil
+	}
+	return nil, nil
+}
+
+// diffFunc is temper_diff(kind, a, b): sqlgen.Diff in microseconds.
+func diffFunc(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+	k, ok := kindArg(args[0])
+	a, ok2 := textArg(args[1])
+	b, ok3 := textArg(args[2])
+	if !ok || !ok2 || !ok3 {
+		return nil, nil
+	}
+	if d, ok := sqlgen.Diff(k, a, b); ok {
+		return d, nil
+	}
+	return nil, nil
 }

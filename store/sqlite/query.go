@@ -17,7 +17,7 @@ func (s *Store) Query(ctx context.Context, q model.ListQuery) (model.ListResult,
 	if err != nil {
 		return model.ListResult{}, translate(op, err)
 	}
-	t := sqlgen.Table{Name: "temper_p0", Select: entityColumns, Doc: "fields", Key: "key", Status: "status"}
+	t := sqlgen.Table{Name: "temper_p0", Select: entityColumns, Doc: "fields", Key: "key", Status: "status", Creator: "creator"}
 	if st != nil {
 		t.Name, t.Columns = st.Table, st.Columns
 	}

@@ -70,6 +70,11 @@ func Run(t *testing.T, open Factory) {
 		testPaging(ctx, t, s)
 	})
 	t.Run("Keys", func(t *testing.T) { t.Parallel(); ctx, s := setup(t); testKeys(ctx, t, s) })
+	t.Run("Restrict", func(t *testing.T) { t.Parallel(); ctx, s := setup(t); testRestrict(ctx, t, s) })
+	t.Run("Principals", func(t *testing.T) { t.Parallel(); ctx, s := setup(t); testPrincipals(ctx, t, s) })
+	t.Run("Policies", func(t *testing.T) { t.Parallel(); ctx, s := setup(t); testPolicies(ctx, t, s) })
+	t.Run("Decisions", func(t *testing.T) { t.Parallel(); ctx, s := setup(t); testDecisions(ctx, t, s) })
+	t.Run("Trajectories", func(t *testing.T) { t.Parallel(); ctx, s := setup(t); testTrajectories(ctx, t, s) })
 	t.Run("Errors", func(t *testing.T) {
 		t.Parallel()
 		ctx, s := setup(t)

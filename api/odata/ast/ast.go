@@ -15,9 +15,10 @@ type LitKind uint8
 // Literal kinds (OData primitive literals).
 //
 // A duration or enumeration literal written without its prefix ('P1D',
-// 'Red') cannot be told from a string without the model: it is a
-// LitString, and the gateway converts it with the type of the other
-// operand.
+// 'Red'), like any primitive value written as a string (OData 4.01:
+// Priority eq '0'), cannot be told from a string without the model: it is
+// a LitString, and the store's translator (store/sqlgen) converts it to
+// the type of the value it is compared with or added to.
 const (
 	LitNull LitKind = iota
 	LitBool
@@ -156,11 +157,10 @@ type List struct {
 // length, indexof, substring, tolower, toupper, trim, concat, year, month,
 // day, hour, minute, second, fractionalseconds, date, time, now,
 // maxdatetime, mindatetime, totaloffsetminutes, totalseconds, round,
-// floor, ceiling, cast, isof, matchespattern, ... Name is lower case as
-// written (function names are case-sensitive in OData); matchesPattern,
-// the spelling of the OData specification, is reported as
-// "matchespattern". geo.distance, geo.length and geo.intersects keep
-// their dot.
+// floor, ceiling, cast, isof, matchespattern, ... Canonical function names
+// are case-insensitive in OData 4.01 (CONTAINS, Year, matchesPattern):
+// Name is always lower case. geo.distance, geo.length and geo.intersects
+// keep their dot.
 //
 // For cast and isof the last argument is a *TypeName. For case the Args
 // are condition/value pairs: case(c1:v1,c2:v2) has Args [c1 v1 c2 v2].

@@ -65,8 +65,10 @@ type fnInfo struct {
 	kind     fnKind
 }
 
-// canonical are the canonical functions of OData 4.01, by their
-// case-sensitive spelling.
+// canonical are the canonical functions of OData 4.01 by their lower-case
+// name. Their names are case-insensitive: 4.01 services MUST accept
+// CONTAINS(...) and Year(...) (OData 4.01 Part 2, 5.1.1.4; the ABNF's
+// quoted strings such as "contains" match any case).
 var canonical = map[string]fnInfo{}
 
 func init() {
@@ -83,7 +85,6 @@ func init() {
 	} {
 		canonical[name] = fnInfo{name: name, min: n[0], max: n[1]}
 	}
-	canonical["matchesPattern"] = canonical["matchespattern"]
 	canonical["cast"] = fnInfo{name: "cast", min: 1, max: 2, kind: fnTyped}
 	canonical["isof"] = fnInfo{name: "isof", min: 1, max: 2, kind: fnTyped}
 	canonical["case"] = fnInfo{name: "case", min: 1, max: -1, kind: fnCase}
@@ -302,7 +303,7 @@ func (p *parser) name() ast.Expr {
 	name := p.qname("a name")
 	qualified := strings.Contains(name, ".")
 	if p.peek() == '(' {
-		if fn, ok := canonical[name]; ok {
+		if fn, ok := canonical[strings.ToLower(name)]; ok {
 			return p.call(start, fn)
 		}
 		if !qualified {

@@ -120,6 +120,9 @@ func FuzzParseFilter(f *testing.F) {
 		"contains(tolower(Name),'x')", "cast(a,Collection(Edm.String))", "case(a:1,true:0)", "[1,\"a\",{\"b\":null}]",
 		"$root/S('k')/P eq @p", "Ns.F(a=1)/B/$count($filter=c;$search=d)", "2012-01-01T00:00:00.5+01:00 gt 12:00",
 		"binary'Zg' eq duration'P1D' and Ns.E'A,1' has x", "geography'SRID=0;Point(1 2)'", "-INF lt NaN",
+		"CONTAINS(Name,'x') and Year(d) eq 1", "cast('1',Edm.Int32) eq p and p eq '0'", "substring(t,-3,2) eq 'x'",
+		"d eq 'P1D' and at add duration'-pt1h' gt now() sub at", "labels/$count($filter=$this eq 'x') gt 0",
+		"labels/$filter(startswith($this,'a'))/$count eq 1", "labels eq [\"a\",\"b\"] and [] ne labels", "'a' in labels",
 	} {
 		f.Add(s)
 	}

@@ -75,8 +75,8 @@ type Decision struct {
 
 // DecisionQuery selects decisions, newest first.
 type DecisionQuery struct {
-	// App and Status filter when set.
-	App, Status string
+	// App, Status and Principal (Cedar UID text) filter when set.
+	App, Status, Principal string
 	// Limit bounds the page (default 100); After is the Next of a
 	// previous page.
 	Limit int

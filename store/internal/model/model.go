@@ -92,7 +92,19 @@ type ListQuery struct {
 	After string
 	// Now is the instant now() stands for; zero means the wall clock.
 	Now time.Time
+	// Restrict is a condition the caller adds (the authorization filter
+	// of what the principal may read), ANDed with Filter and Search,
+	// counted and paged like them. Besides the schema's properties it may
+	// name KeyProperty and CreatorProperty.
+	Restrict ast.Expr
 }
+
+// Pseudo-properties of ListQuery.Restrict: the canonical key and the
+// creator (a principal's UID text, "" for none).
+const (
+	KeyProperty     = "$key"
+	CreatorProperty = "$creator"
+)
 
 // ListResult is one page.
 type ListResult struct {
@@ -103,9 +115,12 @@ type ListResult struct {
 	Next string
 }
 
-// Store keeps projections and transitions. Every backend passes the
-// conformance suite in store/storetest.
+// Store keeps projections and transitions, and the governance records
+// (principals, policies, decisions, trajectories). Every backend passes
+// the conformance suite in store/storetest.
 type Store interface {
+	Governance
+
 	// Migrate applies the schema migrations not yet applied; Open calls
 	// it. It is idempotent and safe to run from concurrent processes.
 	Migrate(ctx context.Context) error
