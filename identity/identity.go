@@ -90,6 +90,8 @@ var (
 	// ErrUnauthenticated: no credentials, or credentials that do not
 	// name a live principal (the gateway answers 401).
 	ErrUnauthenticated = errors.New("unauthenticated")
+	// ErrInvalid: a principal that cannot be issued (bad kind or id).
+	ErrInvalid = errors.New("invalid principal")
 )
 
 // Principals is what the Authenticator needs of the store.
@@ -148,10 +150,10 @@ func (a *Authenticator) Token(ctx context.Context, token string) (Principal, err
 // (shown once; only its hash is kept).
 func Issue(ctx context.Context, st Principals, p Principal, by string, now time.Time) (string, error) {
 	if err := CheckKind(p.Kind); err != nil {
-		return "", err
+		return "", fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	if p.ID == "" || strings.ContainsAny(p.ID, "\"\\\n") {
-		return "", fmt.Errorf("principal id %q: must be non-empty, without quotes, backslashes or newlines", p.ID)
+		return "", fmt.Errorf("%w: id %q must be non-empty, without quotes, backslashes or newlines", ErrInvalid, p.ID)
 	}
 	token, hash := NewToken()
 	err := st.CreatePrincipal(ctx, store.Principal{Kind: p.Kind, ID: p.ID, Type: p.Type, Role: p.Role,

@@ -24,6 +24,9 @@ type Options struct {
 	MaxConcurrentWorkflowTasks int
 	MaxConcurrentActivities    int
 	Entity                     entity.Options
+	// Gate authorizes internal dispatches (timers); without one they are
+	// refused.
+	Gate entity.Gate
 }
 
 // OptionsFromEnv reads TEMPER_TASK_QUEUE, TEMPER_MAX_WORKFLOW_TASKS and
@@ -61,7 +64,7 @@ func New(c client.Client, specs entity.Specs, hook entity.Hook, opts Options) sd
 		MaxConcurrentWorkflowTaskExecutionSize: opts.MaxConcurrentWorkflowTasks,
 		MaxConcurrentActivityExecutionSize:     opts.MaxConcurrentActivities,
 	})
-	Register(w, specs, hook, opts.Entity)
+	Register(w, specs, hook, opts.Gate, opts.Entity)
 	return w
 }
 
@@ -70,15 +73,22 @@ type Registrar interface {
 	RegisterWorkflowWithOptions(w any, options workflow.RegisterOptions)
 }
 
-// Register registers the entity workflow (and the hook activity when the
-// registrar runs activities); replayers use it too, so replay registers
-// exactly what production runs.
-func Register(r Registrar, specs entity.Specs, hook entity.Hook, opts entity.Options) {
-	wf := &entity.Workflows{Specs: specs, Hook: hook, Opts: opts}
+// Register registers the entity workflow (and the hook and gate
+// activities when the registrar runs activities); replayers use it too,
+// so replay registers exactly what production runs.
+func Register(r Registrar, specs entity.Specs, hook entity.Hook, gate entity.Gate, opts entity.Options) {
+	wf := &entity.Workflows{Specs: specs, Hook: hook, Gate: gate, Opts: opts}
 	r.RegisterWorkflowWithOptions(wf.Entity, workflow.RegisterOptions{Name: entity.WorkflowName})
-	if ar, ok := r.(interface {
+	ar, ok := r.(interface {
 		RegisterActivityWithOptions(a any, options activity.RegisterOptions)
-	}); ok && hook != nil {
+	})
+	if !ok {
+		return
+	}
+	if hook != nil {
 		ar.RegisterActivityWithOptions(hook.AfterCommit, activity.RegisterOptions{Name: entity.CommitActivity})
+	}
+	if gate != nil {
+		ar.RegisterActivityWithOptions(gate.AuthorizeDispatch, activity.RegisterOptions{Name: entity.GateActivity})
 	}
 }

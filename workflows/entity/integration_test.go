@@ -51,7 +51,7 @@ type itest struct {
 
 func (it *itest) startWorker(t *testing.T, opts entity.Options) sdkworker.Worker {
 	t.Helper()
-	w := worker.New(it.c, it.reg, it.hook, worker.Options{TaskQueue: it.queue, Entity: opts})
+	w := worker.New(it.c, it.reg, it.hook, worker.Options{TaskQueue: it.queue, Entity: opts, Gate: allowGate{}})
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -294,7 +294,7 @@ func TestReplayGoldenHistories(t *testing.T) {
 					t.Fatal(err)
 				}
 				r := sdkworker.NewWorkflowReplayer()
-				worker.Register(r, reg, nopHook{}, entity.Options{})
+				worker.Register(r, reg, nopHook{}, allowGate{}, entity.Options{})
 				if err := r.ReplayWorkflowHistory(nil, hist); err != nil {
 					t.Fatalf("replay %s: %v", h, err)
 				}
@@ -308,5 +308,13 @@ func TestReplayGoldenHistories(t *testing.T) {
 }
 
 type nopHook struct{}
+
+// allowGate allows every internal dispatch (tests of the workflow, not of
+// policies; activities/gate has the Cedar one).
+type allowGate struct{}
+
+func (allowGate) AuthorizeDispatch(context.Context, entity.Dispatch) (entity.Verdict, error) {
+	return entity.Verdict{Allowed: true, Decision: "allow"}, nil
+}
 
 func (nopHook) AfterCommit(context.Context, entity.Commit) error { return nil }

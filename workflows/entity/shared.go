@@ -189,6 +189,39 @@ type Hook interface {
 	AfterCommit(ctx context.Context, c Commit) error
 }
 
+// TimerPrincipal is the service principal timers act as.
+const TimerPrincipal = `Service::"timer"`
+
+// GateActivity is the activity name of Gate.AuthorizeDispatch.
+const GateActivity = "temper.AuthorizeDispatch"
+
+// Gate authorizes what the system dispatches by itself (timers; later
+// reactions and integration callbacks) as a named service principal. It
+// runs as a local activity.
+type Gate interface {
+	AuthorizeDispatch(ctx context.Context, d Dispatch) (Verdict, error)
+}
+
+// Dispatch is an internal dispatch to authorize: who, what, and the
+// entity as it is.
+type Dispatch struct {
+	Ref       Ref            `json:"ref"`
+	Entity    string         `json:"entity"`
+	Spec      string         `json:"spec"`
+	Action    string         `json:"action"`
+	Principal string         `json:"principal"`
+	Status    string         `json:"status"`
+	Fields    map[string]any `json:"fields,omitempty"`
+	Creator   string         `json:"creator,omitempty"`
+}
+
+// Verdict is the gate's answer.
+type Verdict struct {
+	Allowed  bool     `json:"allowed"`
+	Decision string   `json:"decision"`
+	Policies []string `json:"policies,omitempty"`
+}
+
 // Options tune the worker side of the workflow. What changes the
 // workflow's decisions (when it continues as new, how many results it
 // keeps) is not here but in Start.Limits, recorded in history, so replay

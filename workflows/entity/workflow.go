@@ -18,7 +18,11 @@ import (
 type Workflows struct {
 	Specs Specs
 	Hook  Hook
-	Opts  Options
+	// Gate authorizes internal dispatches (timers); register its
+	// AuthorizeDispatch under GateActivity. Without one, internal
+	// dispatches are refused: there is no silent bypass.
+	Gate Gate
+	Opts Options
 }
 
 // Search attribute keys.
@@ -288,6 +292,13 @@ func (e *run) handleSignal(ctx workflow.Context, req Request) {
 
 // apply commits one action: the one place the entity's state changes.
 func (e *run) apply(ctx workflow.Context, req Request) (Entity, error) {
+	return e.applyAs(ctx, req, false)
+}
+
+// applyAs is apply; internal dispatches (the system acting by itself as
+// req.Principal) are first authorized through the gate, under the lock,
+// so the entity cannot change between the check and the commit.
+func (e *run) applyAs(ctx workflow.Context, req Request, internal bool) (Entity, error) {
 	if err := e.mu.Lock(ctx); err != nil {
 		return Entity{}, err
 	}
@@ -295,6 +306,11 @@ func (e *run) apply(ctx workflow.Context, req Request) (Entity, error) {
 	p, err := e.prepare(req)
 	if err != nil {
 		return Entity{}, err
+	}
+	if internal {
+		if err := e.authorize(ctx, req); err != nil {
+			return Entity{}, err
+		}
 	}
 	if err := e.check(&p, &e.step); err != nil {
 		return Entity{}, err
@@ -395,10 +411,39 @@ func (e *run) arm(ctx workflow.Context, tm Timer) {
 		if tm.State != "" && (e.table.States[e.state.Status] != tm.State || e.state.Version != tm.Version) {
 			return // the entity left the state: the timeout no longer applies
 		}
-		if _, err := e.apply(ctx, Request{Action: tm.Action, Principal: "service:timer"}); err != nil {
+		if _, err := e.applyAs(ctx, Request{Action: tm.Action, Principal: TimerPrincipal}, true); err != nil {
 			workflow.GetLogger(ctx).Info("timer action rejected", "action", tm.Action, "error", err)
 		}
 	})
+}
+
+// ErrDispatchDenied refuses an internal dispatch the gate did not allow.
+var ErrDispatchDenied = errors.New("internal dispatch not authorized")
+
+// authorize asks the gate, as a local activity, whether req.Principal may
+// run req.Action on the entity as it is now. Histories recorded before
+// the gate existed replay without it (a version marker).
+func (e *run) authorize(ctx workflow.Context, req Request) error {
+	if workflow.GetVersion(ctx, "authorize-internal-dispatch", workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return nil
+	}
+	if e.w.Gate == nil {
+		return fmt.Errorf("%w: this worker has no gate", ErrDispatchDenied)
+	}
+	d := Dispatch{Ref: e.ref, Entity: e.entity, Spec: e.spec, Action: req.Action, Principal: req.Principal,
+		Status: e.table.States[e.state.Status], Fields: e.table.Fields(&e.state), Creator: e.creator}
+	lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		StartToCloseTimeout:    e.opts.CommitTimeout,
+		ScheduleToCloseTimeout: 6 * e.opts.CommitTimeout,
+	})
+	var v Verdict
+	if err := workflow.ExecuteLocalActivity(lctx, GateActivity, d).Get(lctx, &v); err != nil {
+		return fmt.Errorf("%w: %v", ErrDispatchDenied, err)
+	}
+	if !v.Allowed {
+		return fmt.Errorf("%w: %s may not %s (%s)", ErrDispatchDenied, req.Principal, req.Action, v.Decision)
+	}
+	return nil
 }
 
 func (e *run) removeTimer(tm Timer) {

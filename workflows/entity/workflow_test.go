@@ -72,17 +72,37 @@ type fixture struct {
 	env   *testsuite.TestWorkflowEnvironment
 	specs bundleSpecs
 	hook  *recordingHook
+	gate  *fakeGate
 	w     *Workflows
+}
+
+// fakeGate allows internal dispatches except the actions in deny, and
+// records what it was asked.
+type fakeGate struct {
+	mu    sync.Mutex
+	deny  map[string]bool
+	asked []string
+}
+
+func (g *fakeGate) AuthorizeDispatch(_ context.Context, d Dispatch) (Verdict, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.asked = append(g.asked, d.Principal+" "+d.Action+"@"+d.Status)
+	if g.deny[d.Action] {
+		return Verdict{Decision: "deny"}, nil
+	}
+	return Verdict{Allowed: true, Decision: "allow", Policies: []string{"test"}}, nil
 }
 
 func setup(t *testing.T, opts Options) *fixture {
 	t.Helper()
 	var s testsuite.WorkflowTestSuite
 	s.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	f := &fixture{env: s.NewTestWorkflowEnvironment(), specs: bundleSpecs{}, hook: &recordingHook{}}
-	f.w = &Workflows{Specs: f.specs, Hook: f.hook, Opts: opts}
+	f := &fixture{env: s.NewTestWorkflowEnvironment(), specs: bundleSpecs{}, hook: &recordingHook{}, gate: &fakeGate{deny: map[string]bool{}}}
+	f.w = &Workflows{Specs: f.specs, Hook: f.hook, Gate: f.gate, Opts: opts}
 	f.env.RegisterWorkflowWithOptions(f.w.Entity, workflow.RegisterOptions{Name: WorkflowName})
 	f.env.RegisterActivityWithOptions(f.hook.AfterCommit, activity.RegisterOptions{Name: CommitActivity})
+	f.env.RegisterActivityWithOptions(f.gate.AuthorizeDispatch, activity.RegisterOptions{Name: GateActivity})
 	return f
 }
 
@@ -265,6 +285,45 @@ func TestTimersAndStateTimeouts(t *testing.T) {
 	}
 	if got := f.hook.actions(); len(got) != 4 || got[2] != "Warn@Expiring" || got[3] != "Expire@Expired" {
 		t.Errorf("commits %v", got)
+	}
+	if got := strings.Join(f.gate.asked, ","); got != `Service::"timer" Warn@Active,Service::"timer" Expire@Expiring` {
+		t.Errorf("the gate was asked %s", got)
+	}
+}
+
+// TestTimersNeedTheGate: a timer's action commits only when the gate
+// allows it; a worker without a gate refuses internal dispatches.
+func TestTimersNeedTheGate(t *testing.T) {
+	tests := []struct {
+		name    string
+		deny    []string
+		noGate  bool
+		final   string
+		commits int
+	}{
+		{"gate refuses Expire", []string{"Expire"}, false, "Expiring", 3},
+		{"gate refuses Warn", []string{"Warn"}, false, "Active", 2},
+		{"no gate", nil, true, "Active", 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := setup(t, Options{})
+			for _, a := range tc.deny {
+				f.gate.deny[a] = true
+			}
+			if tc.noGate {
+				f.w.Gate = nil
+			}
+			spec := f.specs.add(t, map[string][]byte{"Lease.ioa.toml": []byte(timerSpec)})
+			var renew updateResult
+			f.update(time.Second, "r1", Request{Action: "Renew"}, &renew)
+			var final string
+			f.env.RegisterDelayedCallback(func() { final = f.query(t).Status; f.env.CancelWorkflow() }, 500*time.Second)
+			f.env.ExecuteWorkflow(WorkflowName, Start{Ref: Ref{App: "a", EntitySet: "Leases", Key: "l1"}, Entity: "Lease", Spec: spec})
+			if final != tc.final || len(f.hook.actions()) != tc.commits {
+				t.Fatalf("final %s, commits %v; want %s and %d commits", final, f.hook.actions(), tc.final, tc.commits)
+			}
+		})
 	}
 }
 
