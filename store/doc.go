@@ -8,6 +8,21 @@
 // parameterized SQL by store/sqlgen; errors are ErrNotFound, ErrConflict,
 // *QueryError (400) and *UnsupportedError (501).
 //
+// # Governance records
+//
+// Store also keeps principals (bearer tokens only as hashes), per-app
+// Cedar policies, decisions and trajectories (one record per call). A
+// partial unique index allows one open (pending or denied) decision per
+// request (app, principal, action, resource), so OpenDecision inserts with
+// ON CONFLICT DO NOTHING on that index and then reads the open one:
+// concurrent callers get one decision without a lock. ApproveDecision
+// moves the decision from pending only (UPDATE ... WHERE status =
+// 'pending') and writes its policy in the same transaction. Decisions
+// page newest first by (created_at, id), trajectories by id, with keyset
+// tokens (opaque; a mangled one is a *QueryError); pages hold 100 by
+// default, 1000 at most. A TrajectoryQuery's Since is inclusive and its
+// Until exclusive.
+//
 // # Layout: one table per entity set, typed generated columns
 //
 // Each entity set gets its own table (temper_p<id>, the id from a catalog

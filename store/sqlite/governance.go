@@ -188,9 +188,8 @@ func (s *Store) OpenDecision(ctx context.Context, d model.Decision) (model.Decis
 		out, err = scanDecision(tx.QueryRowContext(ctx, openDecisionOfSQL, d.App, d.Principal, d.Action,
 			d.ResourceType, d.ResourceID))
 		if errors.Is(err, sql.ErrNoRows) {
-			// Not inserted, yet no open one: the new decision was not
-			// open itself (given as approved) and collided on nothing
-			// else, which cannot happen; say so rather than loop.
+			// Writes are serialized: the open decision that stopped the
+			// insert is still there, so this cannot happen.
 			return fmt.Errorf("no open decision after a conflict")
 		}
 		return err

@@ -198,27 +198,27 @@ func testDecisions(ctx context.Context, t *testing.T, s store.Store) {
 	}
 
 	t.Run("dedup", func(t *testing.T) {
+		bug := decisionFor("d-bug", "a", bob, "close", "t1", 2)
+		bug.ResourceType = "Bug"
 		for _, c := range []struct {
-			name   string
-			d      store.Decision
-			wantID string // the decision returned; created when it is d's own
+			name    string
+			d       store.Decision
+			wantID  string // the decision returned
+			created bool
 		}{
-			{"same request", decisionFor("d1-again", "a", bob, "close", "t1", 2), "d1"},
-			{"same type-level request", decisionFor("d-create-again", "a", bob, "create", "", 2), "d-create"},
-			{"another resource", decisionFor("d-t2", "a", bob, "close", "t2", 2), "d-t2"},
-			{"another action", decisionFor("d-reopen", "a", bob, "reopen", "t1", 2), "d-reopen"},
-			{"another principal", decisionFor("d-eve", "a", `Agent::"eve"`, "close", "t1", 2), "d-eve"},
-			{"another app", decisionFor("d-b", "b", bob, "close", "t1", 2), "d-b"},
-			{"another resource type", func() store.Decision {
-				d := decisionFor("d-bug", "a", bob, "close", "t1", 2)
-				d.ResourceType = "Bug"
-				return d
-			}(), "d-bug"},
+			{"same request", decisionFor("d1-again", "a", bob, "close", "t1", 2), "d1", false},
+			{"a retry of the same decision", d1, "d1", false},
+			{"same type-level request", decisionFor("d-create-again", "a", bob, "create", "", 2), "d-create", false},
+			{"another resource", decisionFor("d-t2", "a", bob, "close", "t2", 2), "d-t2", true},
+			{"another action", decisionFor("d-reopen", "a", bob, "reopen", "t1", 2), "d-reopen", true},
+			{"another principal", decisionFor("d-eve", "a", `Agent::"eve"`, "close", "t1", 2), "d-eve", true},
+			{"another app", decisionFor("d-b", "b", bob, "close", "t1", 2), "d-b", true},
+			{"another resource type", bug, "d-bug", true},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				got, created := open(c.d)
-				if got.ID != c.wantID || created != (c.wantID == c.d.ID) {
-					t.Fatalf("got %s (created %v), want %s", got.ID, created, c.wantID)
+				if got.ID != c.wantID || created != c.created {
+					t.Fatalf("got %s (created %v), want %s (created %v)", got.ID, created, c.wantID, c.created)
 				}
 			})
 		}
