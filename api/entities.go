@@ -37,7 +37,10 @@ func (s *Server) get(r *request) error {
 	if err := checkSelect(r, r.query.Select); err != nil {
 		return err
 	}
-	e, err := s.cfg.Entities.Get(r.c.Request().Context(), r.ref())
+	if err := checkExpand(r, r.table, r.query.Expand); err != nil {
+		return err
+	}
+	e, err := r.ents.Get(r.c.Request().Context(), r.ref())
 	if err != nil {
 		return err
 	}
@@ -45,22 +48,28 @@ func (s *Server) get(r *request) error {
 		r.c.Response().Header().Set("ETag", etag(e.Version))
 		return r.c.NoContent(http.StatusNotModified)
 	}
-	out := render(r, e, r.query.Select, true)
-	if err := s.expand(r, e, out, r.query.Expand); err != nil {
+	out, err := s.renderEntity(r, e, r.query)
+	if err != nil {
 		return err
 	}
+	out["@odata.context"] = contextURL(r, r.table, r.query, true)
 	r.c.Response().Header().Set("ETag", etag(e.Version))
 	return writeJSON(r, http.StatusOK, out)
 }
 
 // checkSelect refuses $select of unknown properties, and what it does not
-// implement (nested options, paths, Namespace.*, function signatures)
-// rather than ignoring it.
+// implement (paths, Namespace.*, function signatures, nested options
+// other than those selectopts.go applies) rather than ignoring it.
 func checkSelect(r *request, sel []ast.SelectItem) error {
 	for _, it := range sel {
 		// Namespace.* parses as Star with the namespace as its path.
-		if it.Options != nil || it.ParamNames != nil || len(it.Path) > 1 || it.Star && len(it.Path) > 0 {
-			return errorf(http.StatusNotImplemented, "NotImplemented", "$select supports property names and *; not paths, nested options or Namespace.*")
+		if it.ParamNames != nil || len(it.Path) > 1 || it.Star && len(it.Path) > 0 {
+			return errorf(http.StatusNotImplemented, "NotImplemented", "$select supports property names, * and nested options on collections; not paths or Namespace.*")
+		}
+		if it.Options != nil {
+			if _, err := compileItemOptions(r.table, it); err != nil {
+				return err
+			}
 		}
 		if it.Star || len(it.Path) == 0 {
 			continue
@@ -85,7 +94,7 @@ func contains(l []string, s string) bool {
 
 // property serves one property, or its raw value with /$value.
 func (s *Server) property(r *request, name string, raw bool) error {
-	e, err := s.cfg.Entities.Get(r.c.Request().Context(), r.ref())
+	e, err := r.ents.Get(r.c.Request().Context(), r.ref())
 	if err != nil {
 		return err
 	}
@@ -114,6 +123,9 @@ func (s *Server) property(r *request, name string, raw bool) error {
 	if v == nil {
 		return r.c.NoContent(http.StatusNoContent)
 	}
+	if r.ieee754 && isIEEE754Type(r.edmTypes()[name]) {
+		v = ieee754Value(v)
+	}
 	return writeJSON(r, http.StatusOK, map[string]any{
 		"@odata.context": r.root + "$metadata#" + r.table.EntitySet + "(" + r.keyPredicate(r.key) + ")/" + name,
 		"value":          v,
@@ -123,8 +135,11 @@ func (s *Server) property(r *request, name string, raw bool) error {
 // create starts an entity: 201 with the entity and its Location, or 204
 // with Prefer: return=minimal.
 func (s *Server) create(r *request) error {
-	body, err := s.decodeBody(r.c, false)
+	body, err := s.decodeEntityBody(r)
 	if err != nil {
+		return err
+	}
+	if err := numbersFromStrings(r, body); err != nil {
 		return err
 	}
 	key, err := r.bodyKey(body, s.cfg.NewID)
@@ -144,7 +159,7 @@ func (s *Server) start(r *request, key string, body map[string]any) error {
 	r.key = key
 	start := entity.Start{Ref: r.ref(), Entity: r.table.Entity, Spec: r.bundle.Hash, Body: body,
 		IdempotencyKey: r.c.Request().Header.Get("Idempotency-Key")}
-	e, err := s.cfg.Entities.Create(r.c.Request().Context(), start)
+	e, err := r.ents.Create(r.c.Request().Context(), start)
 	if err != nil {
 		return err
 	}
@@ -161,7 +176,7 @@ func (s *Server) start(r *request, key string, body map[string]any) error {
 }
 
 // action runs a bound action through the workflow: 200 with the entity,
-// 204 with return=minimal, 202 with respond-async (a signal).
+// 204 with return=minimal, 202 with respond-async (see startAsync).
 func (s *Server) action(r *request, qualified string) error {
 	name := qualified
 	if i := strings.LastIndexByte(qualified, '.'); i >= 0 {
@@ -189,20 +204,14 @@ func (s *Server) action(r *request, qualified string) error {
 	req := entity.Request{Action: name, Params: params, Spec: r.bundle.Hash, IfVersion: cond}
 	idem := r.c.Request().Header.Get("Idempotency-Key")
 	p := parsePrefer(r.c.Request())
-	if p.async {
-		req.RequestID = idem
-		if req.RequestID == "" {
-			req.RequestID = s.cfg.NewID()
-		}
-		if err := s.cfg.Entities.Signal(r.c.Request().Context(), r.ref(), req); err != nil {
-			return err
-		}
-		h := r.c.Response().Header()
-		h.Set("Location", r.entityURL(r.key))
-		h.Set("Preference-Applied", "respond-async")
-		return r.c.NoContent(http.StatusAccepted)
+	ret := ""
+	if p.minimal {
+		ret = "minimal"
 	}
-	e, err := s.cfg.Entities.Act(r.c.Request().Context(), r.ref(), idem, req)
+	if done, err := s.startAsync(r, req, asyncAction, ret); done || err != nil {
+		return err
+	}
+	e, err := r.ents.Act(r.c.Request().Context(), r.ref(), idem, req)
 	if err != nil {
 		return err
 	}
@@ -232,8 +241,11 @@ func (s *Server) update(r *request) error {
 	if !r.table.Updatable() {
 		return methodNotAllowed(r.c, "GET, DELETE")
 	}
-	body, err := s.decodeBody(r.c, false)
+	body, err := s.decodeEntityBody(r)
 	if err != nil {
+		return err
+	}
+	if err := numbersFromStrings(r, body); err != nil {
 		return err
 	}
 	for _, kp := range r.table.KeyProps {
@@ -251,10 +263,22 @@ func (s *Server) update(r *request) error {
 	if err != nil {
 		return err
 	}
-	e, err := s.cfg.Entities.Act(r.c.Request().Context(), r.ref(), r.c.Request().Header.Get("Idempotency-Key"),
-		entity.Request{Update: body, Spec: r.bundle.Hash, IfVersion: cond})
+	upd := entity.Request{Update: body, Spec: r.bundle.Hash, IfVersion: cond}
+	ret := ""
+	if parsePrefer(r.c.Request()).representation {
+		ret = "representation"
+	}
+	done, err := s.startAsync(r, upd, asyncUpdate, ret)
+	if done && err == nil {
+		return nil
+	}
+	var e entity.Entity
+	if err == nil {
+		e, err = r.ents.Act(r.c.Request().Context(), r.ref(), r.c.Request().Header.Get("Idempotency-Key"), upd)
+	}
 	if errors.Is(err, entity.ErrNotFound) && cond == nil {
-		// Upsert: an update of a key that does not exist creates it.
+		// Upsert: an update of a key that does not exist creates it
+		// (synchronously, also with respond-async).
 		for k, v := range body {
 			if v == nil {
 				delete(body, k)
@@ -282,8 +306,11 @@ func (s *Server) delete(r *request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.cfg.Entities.Act(r.c.Request().Context(), r.ref(), r.c.Request().Header.Get("Idempotency-Key"),
-		entity.Request{Delete: true, Spec: r.bundle.Hash, IfVersion: cond}); err != nil {
+	del := entity.Request{Delete: true, Spec: r.bundle.Hash, IfVersion: cond}
+	if done, err := s.startAsync(r, del, asyncDelete, ""); done || err != nil {
+		return err
+	}
+	if _, err := r.ents.Act(r.c.Request().Context(), r.ref(), r.c.Request().Header.Get("Idempotency-Key"), del); err != nil {
 		return err
 	}
 	return r.c.NoContent(http.StatusNoContent)

@@ -119,7 +119,8 @@ func canonicalKey(r *request, keys []ast.KeyValue) (string, error) {
 
 func keyLiteral(k ast.KeyValue) (any, error) {
 	if k.Value == nil {
-		return nil, errorf(http.StatusBadRequest, "BadRequest", "key aliases are not supported")
+		// uri.Parse substitutes key aliases whose value is a literal.
+		return nil, errorf(http.StatusBadRequest, "BadRequest", "key alias @%s has no literal value in the query string", k.Alias)
 	}
 	return k.Value.Value, nil
 }

@@ -60,12 +60,19 @@ func (s *Server) list(r *request, countOnly bool) error {
 	if err := checkSelect(r, q.Select); err != nil {
 		return err
 	}
+	if err := checkExpand(r, r.table, q.Expand); err != nil {
+		return err
+	}
 	page := s.cfg.PageSize
 	if p := parsePrefer(r.c.Request()).maxPageSize; p > 0 {
 		page = min(p, s.cfg.MaxPageSize)
 	}
+	filter, err := navFilter(r, r.table, q.Filter)
+	if err != nil {
+		return err
+	}
 	lq := store.ListQuery{App: r.app, Set: r.table.EntitySet, Schema: Schema(r.bundle, r.table),
-		Filter: q.Filter, Search: q.Search, OrderBy: q.OrderBy, After: q.SkipToken}
+		Filter: filter, Search: q.Search, OrderBy: q.OrderBy, After: q.SkipToken}
 	top := -1
 	if q.Top != nil {
 		top = int(min(*q.Top, int64(1<<31-1)))
@@ -81,22 +88,21 @@ func (s *Server) list(r *request, countOnly bool) error {
 	if countOnly {
 		lq.Top = 0
 	}
-	res, err := s.cfg.Store.Query(r.c.Request().Context(), lq)
+	res, err := r.ents.Query(r.c.Request().Context(), lq)
 	if err != nil {
 		return err
 	}
 	if countOnly {
 		return r.c.String(http.StatusOK, strconv.FormatInt(*res.Count, 10))
 	}
-	out := map[string]any{"@odata.context": r.root + "$metadata#" + r.table.EntitySet}
+	out := map[string]any{"@odata.context": contextURL(r, r.table, q, false)}
 	if lq.Count && res.Count != nil {
 		out["@odata.count"] = *res.Count
 	}
 	values := make([]any, 0, len(res.Entities))
 	for _, e := range res.Entities {
-		ent := fromProjection(e)
-		v := render(r, ent, q.Select, false)
-		if err := s.expand(r, ent, v, q.Expand); err != nil {
+		v, err := s.renderEntity(r, fromProjection(e), q)
+		if err != nil {
 			return err
 		}
 		values = append(values, v)

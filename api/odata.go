@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -33,11 +34,40 @@ type request struct {
 	key    string // canonical key of the addressed entity, "" for a collection
 	// metadata is the odata.metadata level asked for: minimal, full or none.
 	metadata string
-	keys     []store.KeyPart
+	// ieee754 is IEEE754Compatible=true: Int64 and Decimal values travel
+	// as JSON strings.
+	ieee754 bool
+	// refID is the $id query option, which only DELETE of a collection's
+	// references takes.
+	refID string
+	keys  []store.KeyPart
+	// reads counts the reads $expand made for this request, shared by
+	// sub-requests, to bound the work one request can cause.
+	reads *int
+	// depth is how many expansions led to this (sub-)request.
+	depth int
+	// ents is the authorizing view of entities and the projection every
+	// handler goes through.
+	ents *guard
+	// schema caches the Edm types of table's properties.
+	schema map[string]string
 }
 
 func (r *request) ref() entity.Ref {
 	return entity.Ref{App: r.app, EntitySet: r.table.EntitySet, Key: r.key}
+}
+
+// sub is a request for another entity type of the same app (a navigation
+// target), sharing the client's request and its settings.
+func (r *request) sub(t *specengine.Table, key string) *request {
+	return &request{c: r.c, app: r.app, bundle: r.bundle, root: r.root, table: t, key: key, query: &ast.Query{},
+		metadata: r.metadata, ieee754: r.ieee754, reads: r.reads, depth: r.depth, ents: r.ents}
+}
+
+// odata40 reports whether the response speaks OData 4.0 (the client's
+// OData-MaxVersion).
+func (r *request) odata40() bool {
+	return r.c.Response().Header().Get("OData-Version") == "4.0"
 }
 
 // dispatch routes every request below /odata/<app>/.
@@ -45,6 +75,7 @@ func (s *Server) dispatch(c echo.Context) error {
 	app := c.Param("app")
 	b, ok := s.cfg.Apps.Get(app)
 	if !ok {
+		callOf(c).t.Outcome = store.OutcomeUnknownSet
 		return errorf(http.StatusNotFound, "NotFound", "no app %q", app)
 	}
 	req := c.Request()
@@ -58,14 +89,38 @@ func (s *Server) dispatch(c echo.Context) error {
 	if req.TLS != nil {
 		scheme = "https"
 	}
-	r := &request{c: c, app: app, bundle: b, root: scheme + "://" + req.Host + prefix}
-	q, err := uri.ParseQuery(req.URL.RawQuery)
+	r := &request{c: c, app: app, bundle: b, root: scheme + "://" + req.Host + prefix, reads: new(int)}
+	r.ents = &guard{s: s, c: c, app: app, bundle: b}
+	if strings.HasPrefix(raw, asyncSegment+"/") {
+		// A status monitor answers in the media type of the final
+		// response (or application/http), not by the rules below.
+		return s.monitor(r, strings.TrimPrefix(raw, asyncSegment+"/"))
+	}
+	var (
+		rp  *ast.ResourcePath
+		q   *ast.Query
+		err error
+	)
+	switch raw {
+	case "", "$metadata", "$batch":
+		q, err = uri.ParseQuery(req.URL.RawQuery)
+	default:
+		// Parse substitutes parameter aliases in the path too: Tasks(@k)?@k='a'.
+		rp, q, err = uri.Parse(raw, req.URL.RawQuery)
+	}
 	if err != nil {
 		return err
 	}
 	r.query = q
-	if len(q.Unsupported) > 0 {
-		return errorf(http.StatusNotImplemented, "NotImplemented", "query option %s is not supported", strings.Join(q.Unsupported, ", "))
+	unsupported := q.Unsupported
+	if i := slices.Index(unsupported, "$id"); i >= 0 {
+		// $id identifies the reference DELETE .../Nav/$ref removes;
+		// the parser keeps only its name.
+		r.refID = queryOption(req.URL.RawQuery, "id")
+		unsupported = slices.Delete(slices.Clone(unsupported), i, i+1)
+	}
+	if len(unsupported) > 0 {
+		return errorf(http.StatusNotImplemented, "NotImplemented", "query option %s is not supported", strings.Join(unsupported, ", "))
 	}
 	if err := checkFormat(c, q, raw == "$metadata"); err != nil {
 		return err
@@ -73,6 +128,7 @@ func (s *Server) dispatch(c echo.Context) error {
 	if r.metadata, err = metadataLevel(c, q); err != nil {
 		return err
 	}
+	r.ieee754 = ieee754Compatible(c, q)
 	if err := checkAliases(q); err != nil {
 		return err
 	}
@@ -90,10 +146,6 @@ func (s *Server) dispatch(c echo.Context) error {
 	case "$batch":
 		return errorf(http.StatusNotImplemented, "NotImplemented", "$batch is not supported")
 	}
-	rp, err := uri.ParsePath(raw)
-	if err != nil {
-		return err
-	}
 	r.path = rp
 	segs := rp.Segments
 	if segs[0].Kind != ast.SegEntitySet {
@@ -105,6 +157,8 @@ func (s *Server) dispatch(c echo.Context) error {
 		}
 	}
 	if r.table == nil {
+		t := &callOf(c).t
+		t.Outcome, t.EntitySet = store.OutcomeUnknownSet, segs[0].Name
 		return errorf(http.StatusNotFound, "NotFound", "app %s has no entity set %q", app, segs[0].Name)
 	}
 	if state, busy := s.cfg.Apps.Verifying(app, r.table.Entity); busy {
@@ -116,6 +170,11 @@ func (s *Server) dispatch(c echo.Context) error {
 		}
 	}
 	rest := segs[1:]
+	navPath := len(rest) > 0 && rest[0].Kind == ast.SegNavigation && !strings.Contains(rest[0].Name, ".") &&
+		r.key != "" && isNavigation(r, r.table, rest[0].Name)
+	if r.refID != "" && !navPath {
+		return errorf(http.StatusBadRequest, "BadRequest", "$id applies to DELETE of a collection's references (<Set>(<key>)/<Nav>/$ref)")
+	}
 	switch {
 	case r.key == "" && len(rest) == 0:
 		switch req.Method {
@@ -147,22 +206,43 @@ func (s *Server) dispatch(c echo.Context) error {
 			return methodNotAllowed(c, "POST")
 		}
 		return s.action(r, rest[0].Name)
-	case len(rest) == 1 && rest[0].Kind == ast.SegNavigation && len(rest[0].Keys) == 0 && isNavigation(r, r.table, rest[0].Name):
-		if req.Method != http.MethodGet {
+	case navPath:
+		return s.navRoute(r, rest)
+	case len(rest) <= 2 && (rest[0].Kind == ast.SegNavigation || rest[0].Kind == ast.SegProperty) && len(rest[0].Keys) == 0:
+		if req.Method != http.MethodGet && req.Method != http.MethodHead {
 			return methodNotAllowed(c, "GET")
 		}
-		return s.navigate(r, rest[0].Name)
-	case len(rest) <= 2 && (rest[0].Kind == ast.SegNavigation || rest[0].Kind == ast.SegProperty):
-		if req.Method != http.MethodGet {
-			return methodNotAllowed(c, "GET")
+		switch {
+		case len(rest) == 1:
+			return s.property(r, rest[0].Name, false)
+		case rest[1].Kind == ast.SegValue:
+			return s.property(r, rest[0].Name, true)
+		case rest[1].Kind == ast.SegCount:
+			return s.propertyCount(r, rest[0].Name)
 		}
-		raw := len(rest) == 2 && rest[1].Kind == ast.SegValue
-		if len(rest) == 2 && !raw {
-			return errorf(http.StatusNotImplemented, "NotImplemented", "navigation beyond a property is not supported")
-		}
-		return s.property(r, rest[0].Name, raw)
+		return errorf(http.StatusNotImplemented, "NotImplemented", "navigation beyond a property is not supported")
 	}
 	return errorf(http.StatusNotImplemented, "NotImplemented", "resource path %q is not supported", raw)
+}
+
+// queryOption returns the decoded value of a system query option (name
+// without '$', matched case-insensitively, with or without '$'), for the
+// options the parser checks but does not keep. '+' stays a plus sign.
+func queryOption(rawQuery, name string) string {
+	for _, part := range strings.Split(rawQuery, "&") {
+		n, v, _ := strings.Cut(part, "=")
+		if dn, err := url.PathUnescape(n); err == nil {
+			n = dn
+		}
+		if !strings.EqualFold(strings.TrimPrefix(n, "$"), name) {
+			continue
+		}
+		if dv, err := url.PathUnescape(v); err == nil {
+			return dv
+		}
+		return v
+	}
+	return ""
 }
 
 func methodNotAllowed(c echo.Context, allow string) error {
@@ -204,8 +284,25 @@ func checkFormat(c echo.Context, q *ast.Query, metadata bool) error {
 	return errorf(http.StatusNotAcceptable, "NotAcceptable", "Accept %q: this service answers application/json", accept)
 }
 
-// decodeBody reads a JSON object body within the size limit.
+// decodeBody reads a JSON object body within the size limit, without
+// its instance annotations.
 func (s *Server) decodeBody(c echo.Context, optional bool) (map[string]any, error) {
+	m, err := s.decodeJSON(c, optional)
+	if err != nil {
+		return nil, err
+	}
+	// Instance annotations (@odata.type, ...) are not fields.
+	for k := range m {
+		if strings.Contains(k, "@") {
+			delete(m, k)
+		}
+	}
+	return m, nil
+}
+
+// decodeJSON reads a JSON object body within the size limit, numbers as
+// json.Number.
+func (s *Server) decodeJSON(c echo.Context, optional bool) (map[string]any, error) {
 	req := c.Request()
 	body, err := io.ReadAll(io.LimitReader(req.Body, s.cfg.MaxBody+1))
 	if err != nil {
@@ -235,11 +332,8 @@ func (s *Server) decodeBody(c echo.Context, optional bool) (map[string]any, erro
 	if dec.More() {
 		return nil, errorf(http.StatusBadRequest, "BadRequest", "the body holds more than one JSON value")
 	}
-	// Instance annotations (@odata.type, ...) are not fields.
-	for k := range m {
-		if strings.Contains(k, "@") {
-			delete(m, k)
-		}
+	if m == nil {
+		return nil, errorf(http.StatusBadRequest, "BadRequest", "the body is not a JSON object")
 	}
 	return m, nil
 }
@@ -318,11 +412,21 @@ func render(r *request, e entity.Entity, selected []ast.SelectItem, withContext 
 		}
 	}
 	keep := selectSet(selected)
+	var types map[string]string
+	if r.ieee754 {
+		types = r.edmTypes()
+	}
 	for k, v := range fields {
-		if keep == nil || keep[k] || k == "id" && len(r.table.KeyProps) == 1 && r.table.KeyProps[0] == k {
+		// Key properties are always present, so the entity can be
+		// addressed (the context URL lists them).
+		if keep == nil || keep[k] || contains(r.table.KeyProps, k) {
+			if r.ieee754 && isIEEE754Type(types[k]) {
+				v = ieee754Value(v)
+			}
 			out[k] = v
 		}
 	}
+	applySelectOptions(r.table, out, selected)
 	return out
 }
 
@@ -426,18 +530,50 @@ func metadataLevel(c echo.Context, q *ast.Query) (string, error) {
 // odata.metadata=none drops the control information clients can do
 // without (context, ETags, ids, types), keeping counts and next links.
 func writeJSON(r *request, status int, m map[string]any) error {
+	ct, body := encodeJSON(r, m)
+	return r.c.Blob(status, ct, body)
+}
+
+// encodeJSON is writeJSON's payload and Content-Type.
+func encodeJSON(r *request, m map[string]any) (string, []byte) {
 	if r.metadata == "none" {
 		stripControl(m)
 	}
-	h := r.c.Response().Header()
-	h.Set("Content-Type", "application/json;odata.metadata="+r.metadata)
-	return r.c.JSON(status, m)
+	ct := "application/json;odata.metadata=" + r.metadata
+	if r.ieee754 {
+		ieee754Counts(m)
+		ct += ";IEEE754Compatible=true"
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		// Payloads are maps of JSON values; this cannot happen.
+		b, _ = json.Marshal(errorBody(&Error{Status: http.StatusInternalServerError, Code: "InternalError", Message: "internal error"}))
+	}
+	return ct, b
+}
+
+// isReference reports whether m is an entity reference: its id is its
+// content, which no metadata level drops.
+func isReference(m map[string]any) bool {
+	if _, ok := m["@odata.id"]; !ok {
+		return false
+	}
+	for k := range m {
+		if k != "@odata.id" && k != "@odata.context" {
+			return false
+		}
+	}
+	return true
 }
 
 func stripControl(v any) {
 	switch x := v.(type) {
 	case map[string]any:
+		ref := isReference(x)
 		for k, val := range x {
+			if ref && k == "@odata.id" {
+				continue
+			}
 			switch {
 			case strings.HasSuffix(k, "@odata.context"), strings.HasSuffix(k, "@odata.etag"),
 				strings.HasSuffix(k, "@odata.id"), strings.HasSuffix(k, "@odata.editLink"), strings.HasSuffix(k, "@odata.type"):

@@ -10,6 +10,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/temperhq/temper/authz"
+	"github.com/temperhq/temper/identity"
 	"github.com/temperhq/temper/store"
 	"github.com/temperhq/temper/workflows/entity"
 )
@@ -30,8 +32,24 @@ type Lister interface {
 	Query(ctx context.Context, q store.ListQuery) (store.ListResult, error)
 }
 
+// Security is who may call and what they may do. Every field is
+// required: a gateway without them answers every request 401 (closed by
+// default).
+type Security struct {
+	// Auth resolves each request's principal.
+	Auth *identity.Authenticator
+	// Authz answers Cedar requests; the gateway loads each app's bundle
+	// policies into it on activation.
+	Authz *authz.Engine
+	// Governance keeps decisions, policies, principals and trajectories.
+	Governance store.Governance
+	// Recorder writes one trajectory per call (nil: none are kept).
+	Recorder *Recorder
+}
+
 // Config holds the gateway's dependencies and limits.
 type Config struct {
+	Security
 	Apps     *Apps
 	Entities Entities
 	Store    Lister
@@ -73,10 +91,18 @@ func New(cfg Config) *Server {
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	e.Use(s.odataHeaders)
-	e.Any("/odata/:app", s.serviceRootRedirect)
-	e.Any("/odata/:app/", s.dispatch)
-	e.Any("/odata/:app/*", s.dispatch)
+	if cfg.Auth == nil || cfg.Authz == nil || cfg.Governance == nil {
+		e.Use(func(echo.HandlerFunc) echo.HandlerFunc {
+			return func(echo.Context) error {
+				return &Error{Status: http.StatusUnauthorized, Code: "Unauthenticated", Message: "this gateway has no authentication configured"}
+			}
+		})
+	}
+	od := e.Group("/odata", s.odataHeaders, s.authenticated)
+	od.Any("/:app", s.serviceRootRedirect)
+	od.Any("/:app/", s.dispatch)
+	od.Any("/:app/*", s.dispatch)
+	s.governanceRoutes(e.Group("/api", s.authenticated))
 	return s
 }
 

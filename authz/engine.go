@@ -2,6 +2,7 @@ package authz
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -178,17 +179,26 @@ func (e *Engine) Reload(ctx context.Context, app string) error { return e.Load(c
 // Check parses Cedar policy text as it would be loaded, for validation
 // before it is stored: file:line:column errors.
 func Check(name string, text []byte) (int, error) {
+	l, err := parse(name, text)
+	return len(l), err
+}
+
+// parse reads Cedar policies, with errors positioned as name:line:column
+// (cedar-go reports its positions in "<input>").
+func parse(name string, text []byte) (cedar.PolicyList, error) {
 	l, err := cedar.NewPolicyListFromBytes(name, text)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %w", name, err)
+		msg := strings.ReplaceAll(err.Error(), "<input>", name)
+		msg = strings.TrimPrefix(msg, "parser error: ")
+		return nil, errors.New(msg)
 	}
-	return len(l), nil
+	return l, nil
 }
 
 func (e *Engine) build(ctx context.Context, app string, bundle map[string][]byte) (*policySet, error) {
 	ps := cedar.NewPolicySet()
 	add := func(source string, text []byte) error {
-		l, err := cedar.NewPolicyListFromBytes(source, text)
+		l, err := parse(source, text)
 		if err != nil {
 			return fmt.Errorf("policies of %s: %w", app, err)
 		}

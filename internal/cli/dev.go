@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
 
+	"github.com/temperhq/temper/activities/gate"
 	"github.com/temperhq/temper/api"
 	"github.com/temperhq/temper/dev/devserver"
 	"github.com/temperhq/temper/store"
@@ -32,6 +33,7 @@ func (*devCmd) run(ctx context.Context, args []string, stdout, stderr io.Writer)
 	sf := addServerFlags(fset)
 	httpAddr := fset.String("http", "127.0.0.1:8080", "gateway `address` (OData under /odata/<app>/; keep it on loopback in dev)")
 	storeDSN := fset.String("store", store.DefaultPath, "the store: a SQLite `path` or postgres://...")
+	insecure := fset.Bool("insecure-principal-header", false, "trust a principal named in the X-Temper-Principal header from loopback clients (local experiments only; bearer tokens are always accepted)")
 	var bundles stringList
 	fset.Var(&bundles, "bundle", "a bundle directory whose specs the worker serves (repeatable); the bundled example apps are always served")
 	if err := parseFlags(fset, args); err != nil || helped {
@@ -67,18 +69,35 @@ func (*devCmd) run(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return errors.Join(fmt.Errorf("dial the dev server: %w", err), s.Stop())
 	}
-	w := worker.New(c, reg, commitHook(st, log), worker.Options{})
+	w := worker.New(c, reg, commitHook(st, log), worker.Options{Gate: &gate.Gate{Bundles: reg, Store: st}})
 	if err := w.Start(); err != nil {
 		c.Close()
 		return errors.Join(fmt.Errorf("start worker: %w", err), s.Stop())
 	}
-	gw := api.New(api.Config{Apps: appsReg, Entities: &entity.Client{Temporal: c, TaskQueue: worker.DefaultTaskQueue}, Store: st, Logger: log})
+	sec, err := gatewaySecurity(ctx, st, appsReg, *insecure, log)
+	if err != nil {
+		w.Stop()
+		c.Close()
+		return errors.Join(err, s.Stop())
+	}
+	defer sec.Recorder.Close()
+	tokensPath := devTokensPath(*storeDSN)
+	tokens, err := devTokens(ctx, st, tokensPath)
+	if err != nil {
+		w.Stop()
+		c.Close()
+		return errors.Join(err, s.Stop())
+	}
+	gw := api.New(api.Config{Security: sec, Apps: appsReg, Entities: &entity.Client{Temporal: c, TaskQueue: worker.DefaultTaskQueue}, Store: st, Logger: log})
 	herr := serveHTTP(ctx, *httpAddr, gw.Handler(), func(addr string) {
 		printServer(stdout, s, opts)
 		fmt.Fprintf(stdout, "Worker:           task queue %s, apps %v\n", worker.DefaultTaskQueue, appNames(reg))
 		fmt.Fprintf(stdout, "Store:            %s\n", *storeDSN)
 		fmt.Fprintf(stdout, "Gateway:          http://%s/odata/<app>/ (apps: %v)\n", addr, appsReg.Names())
-		fmt.Fprintf(stdout, "Try:              curl -X POST http://%s/odata/tasks/Tasks -H 'Content-Type: application/json' -d '{\"title\": \"Review PR #42\", \"assignee\": \"agent-codereview\"}'\n", addr)
+		fmt.Fprintf(stdout, "Admin token:      %s   (%s; also in %s)\n", tokens.Admin, tokens.AdminUID, tokensPath)
+		fmt.Fprintf(stdout, "Agent token:      %s   (%s)\n", tokens.Agent, tokens.AgentUID)
+		fmt.Fprintf(stdout, "Try:              curl -X POST http://%s/odata/tasks/Tasks -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' -d '{\"title\": \"Review PR #42\", \"assignee\": \"agent-codereview\"}'\n", addr, tokens.Agent)
+		fmt.Fprintf(stdout, "Decisions:        TEMPER_URL=http://%s TEMPER_TOKEN=%s temper decide --list\n", addr, tokens.Admin)
 		fmt.Fprintln(stdout, "Press Ctrl+C to stop.")
 	})
 	w.Stop()

@@ -17,7 +17,7 @@ import (
 
 // startDev runs temper dev in the background and returns its frontend and
 // UI addresses and a stop function.
-func startDev(t *testing.T, db string) (frontend, ui, gateway string, stop func()) {
+func startDev(t *testing.T, db string) (frontend, ui, gateway, admin, agent string, stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errb syncBuffer
@@ -26,11 +26,11 @@ func startDev(t *testing.T, db string) (frontend, ui, gateway string, stop func(
 		done <- Run(ctx, []string{"dev", "--db-filename", db, "--port", "0", "--ui-port", "-1",
 			"--http", "127.0.0.1:0", "--store", filepath.Join(filepath.Dir(db), "temper.db")}, &out, &errb)
 	}()
-	re := regexp.MustCompile(`Temporal server:\s+(\S+)[\s\S]*Temporal UI:\s+http://(\S+)[\s\S]*Gateway:\s+http://(\S+)/odata/`)
+	re := regexp.MustCompile(`Temporal server:\s+(\S+)[\s\S]*Temporal UI:\s+http://(\S+)[\s\S]*Gateway:\s+http://(\S+)/odata/[\s\S]*Admin token:\s+(\S+)[\s\S]*Agent token:\s+(\S+)`)
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		if m := re.FindStringSubmatch(out.String()); m != nil {
-			frontend, ui, gateway = m[1], m[2], m[3]
+			frontend, ui, gateway, admin, agent = m[1], m[2], m[3], m[4], m[5]
 			break
 		}
 		select {
@@ -43,7 +43,7 @@ func startDev(t *testing.T, db string) (frontend, ui, gateway string, stop func(
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	return frontend, ui, gateway, func() {
+	return frontend, ui, gateway, admin, agent, func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("temper dev: %v\n%s", err, errb.String())
@@ -73,35 +73,35 @@ func TestDevKeepsEntitiesAcrossRestarts(t *testing.T) {
 		return e, err
 	}
 
-	addr, _, gw, stop := startDev(t, db)
+	addr, _, gw, admin, agent, stop := startDev(t, db)
 	if _, err := entityCmd(addr, "create", "tasks", "Tasks", "t1", `{"title": "Review PR #42", "assignee": "agent-codereview"}`); err != nil {
 		t.Fatal(err)
 	}
 	if e, err := entityCmd(addr, "act", "tasks", "Tasks", "t1", "Start"); err != nil || e.Status != "InProgress" {
 		t.Fatalf("Start: %+v %v", e, err)
 	}
-	// The gateway serves the same entity.
-	res, err := http.Get("http://" + gw + "/odata/tasks/Tasks('t1')")
-	if err != nil {
-		t.Fatal(err)
+	// The gateway serves the same entity, to the admin; the dev agent
+	// did not create it, so it may not read it.
+	if code, _ := get(t, "http://"+gw+"/odata/tasks/Tasks('t1')", admin); code != 200 {
+		t.Errorf("gateway get as admin: %d", code)
 	}
-	res.Body.Close()
-	if res.StatusCode != 200 {
-		t.Errorf("gateway get: %d", res.StatusCode)
+	if code, body := get(t, "http://"+gw+"/odata/tasks/Tasks('t1')", agent); code != http.StatusForbidden {
+		t.Errorf("gateway get as the dev agent: %d %s", code, body)
+	}
+	if code, _ := get(t, "http://"+gw+"/odata/tasks/Tasks('t1')", ""); code != http.StatusUnauthorized {
+		t.Errorf("gateway get without a token: %d", code)
 	}
 	stop()
 
-	addr, ui, gw2, stop := startDev(t, db)
+	addr, ui, gw2, admin2, agent2, stop := startDev(t, db)
 	defer stop()
-	// The gateway lists the entity from the projection the worker wrote.
-	res, err = http.Get("http://" + gw2 + "/odata/tasks/Tasks?$filter=status%20eq%20'InProgress'")
-	if err != nil {
-		t.Fatal(err)
+	if admin2 != admin || agent2 != agent {
+		t.Errorf("the dev tokens changed across a restart")
 	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if res.StatusCode != 200 || !strings.Contains(string(body), `"id":"t1"`) {
-		t.Errorf("gateway list after restart: %d %s", res.StatusCode, body)
+	// The gateway lists the entity from the projection the worker wrote.
+	code, body := get(t, "http://"+gw2+"/odata/tasks/Tasks?$filter=status%20eq%20'InProgress'", admin)
+	if code != 200 || !strings.Contains(body, `"id":"t1"`) {
+		t.Errorf("gateway list after restart: %d %s", code, body)
 	}
 	e, err := entityCmd(addr, "get", "tasks", "Tasks", "t1")
 	if err != nil || e.Status != "InProgress" || e.Version != 1 {
@@ -128,4 +128,23 @@ func TestDevKeepsEntitiesAcrossRestarts(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// get GETs url with a bearer token ("" for none).
+func get(t *testing.T, url, token string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(body)
 }

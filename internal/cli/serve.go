@@ -53,7 +53,12 @@ func (*serveCmd) run(ctx context.Context, args []string, stdout, stderr io.Write
 		return fmt.Errorf("dial temporal at %s: %w", *addr, err)
 	}
 	defer c.Close()
-	gw := api.New(api.Config{Apps: appsReg, Entities: &entity.Client{Temporal: c, TaskQueue: *queue}, Store: st, Logger: log})
+	sec, err := gatewaySecurity(ctx, st, appsReg, false, log)
+	if err != nil {
+		return err
+	}
+	defer sec.Recorder.Close()
+	gw := api.New(api.Config{Security: sec, Apps: appsReg, Entities: &entity.Client{Temporal: c, TaskQueue: *queue}, Store: st, Logger: log})
 	return serveHTTP(ctx, *httpAddr, gw.Handler(), func(a string) {
 		fmt.Fprintf(stdout, "gateway: http://%s/odata/<app>/ (apps %v), temporal %s, store %s\n", a, appsReg.Names(), *addr, *storeDSN)
 	})

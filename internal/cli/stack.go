@@ -12,7 +12,9 @@ import (
 	"github.com/temperhq/temper/activities/commitlog"
 	"github.com/temperhq/temper/activities/projection"
 	"github.com/temperhq/temper/api"
+	"github.com/temperhq/temper/authz"
 	"github.com/temperhq/temper/dev/apps"
+	"github.com/temperhq/temper/identity"
 	"github.com/temperhq/temper/specengine"
 	"github.com/temperhq/temper/store"
 	"github.com/temperhq/temper/workflows/entity"
@@ -82,4 +84,23 @@ func serveHTTP(ctx context.Context, addr string, h http.Handler, ready func(stri
 	case err := <-errc:
 		return fmt.Errorf("gateway: %w", err)
 	}
+}
+
+// gatewaySecurity builds the gateway's authentication, Cedar engine (with
+// every active app's bundle policies loaded) and trajectory recorder.
+// insecureHeader trusts X-Temper-Principal from loopback (dev only).
+func gatewaySecurity(ctx context.Context, st store.Store, reg *api.Apps, insecureHeader bool, log *slog.Logger) (api.Security, error) {
+	eng := authz.New(st)
+	for _, n := range reg.Names() {
+		b, _ := reg.Get(n)
+		if err := eng.Load(ctx, n, b.Policies); err != nil {
+			return api.Security{}, err
+		}
+	}
+	return api.Security{
+		Auth:       &identity.Authenticator{Store: st, InsecureHeader: insecureHeader},
+		Authz:      eng,
+		Governance: st,
+		Recorder:   api.NewRecorder(st, log),
+	}, nil
 }

@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
 
+	"github.com/temperhq/temper/activities/gate"
 	"github.com/temperhq/temper/dev/apps"
 	"github.com/temperhq/temper/specengine"
 	"github.com/temperhq/temper/store"
@@ -64,6 +65,11 @@ func (*workerCmd) run(ctx context.Context, args []string, stdout, stderr io.Writ
 		return fmt.Errorf("dial temporal at %s: %w", *addr, err)
 	}
 	defer c.Close()
+	if st != nil {
+		opts.Gate = &gate.Gate{Bundles: reg, Store: st}
+	} else {
+		log.Warn("no --store: internal dispatches (timers) are refused, since no policies can authorize them")
+	}
 	w := worker.New(c, reg, commitHook(st, log), opts)
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)

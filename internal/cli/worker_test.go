@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -98,6 +96,13 @@ func TestServeAndWorkerWithStore(t *testing.T) {
 	ts := testtemporal.New(t)
 	addr, ns := ts.GetFrontendHostPort(), ts.GetDefaultNamespace()
 	db := filepath.Join(t.TempDir(), "temper.db")
+	// The first admin is bootstrapped on the store directly.
+	out, err := runCLI(t, "agents", "--store", db, "create", "root", "--admin")
+	m := regexp.MustCompile(`token: (\S+)`).FindStringSubmatch(out)
+	if err != nil || m == nil || !strings.Contains(out, `Admin::"root"`) {
+		t.Fatalf("agents create --store: %v %s", err, out)
+	}
+	admin := m[1]
 	ctx, cancel := context.WithCancel(context.Background())
 	var wout, werr, sout, serr syncBuffer
 	done := make(chan error, 2)
@@ -125,21 +130,13 @@ func TestServeAndWorkerWithStore(t *testing.T) {
 			t.Fatalf("serve not ready: %s %s", sout.String(), serr.String())
 		}
 	}
-	res, err := http.Post("http://"+gw+"/odata/tasks/Tasks", "application/json", strings.NewReader(`{"id": "s1", "title": "served"}`))
-	if err != nil {
-		t.Fatal(err)
+	if code, body, _ := send(t, "POST", "http://"+gw+"/odata/tasks/Tasks", admin, `{"id": "s1", "title": "served"}`); code != 201 {
+		t.Fatalf("create: %d %s", code, body)
 	}
-	res.Body.Close()
-	if res.StatusCode != 201 {
-		t.Fatalf("create: %d", res.StatusCode)
+	if code, body, _ := send(t, "GET", "http://"+gw+"/odata/tasks/Tasks?$filter=title%20eq%20'served'", admin, ""); code != 200 || !strings.Contains(body, `"id":"s1"`) {
+		t.Errorf("list: %d %s", code, body)
 	}
-	res, err = http.Get("http://" + gw + "/odata/tasks/Tasks?$filter=title%20eq%20'served'")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if res.StatusCode != 200 || !strings.Contains(string(body), `"id":"s1"`) {
-		t.Errorf("list: %d %s", res.StatusCode, body)
+	if code, _, _ := send(t, "GET", "http://"+gw+"/odata/tasks/Tasks", "temper_forged", ""); code != 401 {
+		t.Errorf("unknown token: %d", code)
 	}
 }

@@ -1,6 +1,6 @@
 // Drives the Temper OData gateway with @odata/client, a real OData client
 // library: CRUD, bound actions, filters, counts and paging. Usage:
-//   node e2e.mjs http://127.0.0.1:8080/odata/tasks/
+//   TEMPER_TOKEN=<agent token> node e2e.mjs http://127.0.0.1:8080/odata/tasks/
 // Exits non-zero (with the failed check on stderr) when any check fails.
 import assert from "node:assert/strict";
 import { OData } from "@odata/client";
@@ -10,7 +10,17 @@ if (!endpoint) {
   console.error("usage: node e2e.mjs SERVICE-ROOT");
   process.exit(2);
 }
-const client = OData.New4({ serviceEndpoint: endpoint, processCsrfToken: false });
+// The agent's bearer token (every call is authenticated and authorized).
+const token = process.env.TEMPER_TOKEN;
+if (!token) {
+  console.error("TEMPER_TOKEN is not set");
+  process.exit(2);
+}
+const client = OData.New4({
+  serviceEndpoint: endpoint,
+  processCsrfToken: false,
+  commonHeaders: { Authorization: `Bearer ${token}` },
+});
 const tasks = client.getEntitySet("Tasks");
 const checks = [];
 const check = async (name, fn) => {
