@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/temperhq/temper/dev/apps"
 	"github.com/temperhq/temper/identity"
 )
 
@@ -270,5 +271,57 @@ func TestHostileFilterNeverReachesSQL(t *testing.T) {
 	}
 	if r := s.doAs(t, a, "GET", kset+"?$count=true", nil); r.body["@odata.count"] != 1.0 {
 		t.Fatalf("the store changed: %s", r.raw)
+	}
+}
+
+// TestListIsAnAction: listing a set is a Cedar action of its own; once it
+// is approved, the list shows only what the principal may read, with
+// counts and paging to match.
+func TestListIsAnAction(t *testing.T) {
+	files, err := apps.Files("knowledge")
+	if err != nil {
+		t.Fatal(err)
+	}
+	extra := map[string][]byte{}
+	for n, f := range files {
+		if strings.HasSuffix(n, ".cedar") {
+			f = []byte(`permit (principal is Agent, action == Action::"create", resource is Knowledge);
+permit (principal, action == Action::"read", resource is Knowledge) when { resource has source && resource.source == "public" };`)
+		}
+		extra[n] = f
+	}
+	s := newStack(t, 2, extra)
+	a := s.issue(t, identity.Agent, "agent-a")
+	set := "/odata/extra0/KnowledgeEntries"
+	for i, src := range []string{"public", "private", "public", "public", "private"} {
+		if r := s.doAs(t, a, "POST", set, map[string]any{"id": fmt.Sprintf("e%d", i), "source": src}); r.status != http.StatusCreated {
+			t.Fatalf("create: %d %s", r.status, r.raw)
+		}
+	}
+	d := decisionOf(t, s.doAs(t, a, "GET", set, nil))
+	if r := s.do(t, "GET", "/api/decisions/"+d, nil); r.body["action"] != "list" || r.body["resource_type"] != "Knowledge" {
+		t.Fatalf("decision: %s", r.raw)
+	}
+	approve(t, s, d, "medium")
+	r := s.doAs(t, a, "GET", set+"?$count=true&$orderby=id", nil)
+	var got []string
+	for {
+		if r.status != http.StatusOK || r.body["@odata.count"] != 3.0 {
+			t.Fatalf("list after approval: %d %s", r.status, r.raw)
+		}
+		for _, v := range r.body["value"].([]any) {
+			got = append(got, v.(map[string]any)["id"].(string))
+		}
+		next, _ := r.body["@odata.nextLink"].(string)
+		if next == "" {
+			break
+		}
+		r = s.doAs(t, a, "GET", strings.TrimPrefix(next, s.url), nil)
+	}
+	if strings.Join(got, ",") != "e0,e2,e3" {
+		t.Fatalf("paged through %v, want the public entries", got)
+	}
+	if r := s.doAs(t, a, "GET", set+"/$count", nil); r.raw != "3" {
+		t.Fatalf("/$count: %s", r.raw)
 	}
 }

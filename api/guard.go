@@ -212,15 +212,17 @@ func (g *guard) Query(ctx context.Context, q store.ListQuery) (store.ListResult,
 	if t.Action == "" {
 		t.Action, t.EntitySet, t.EntityType = authz.ActList, q.Set, typ
 	}
+	// Listing the set is an action of its own (type-level, like create);
+	// what the list shows is then what the principal may read.
+	if err := g.s.authorize(g.c, g.app, authz.ActList, authz.Resource{Type: typ}); err != nil {
+		return store.ListResult{}, err
+	}
 	f := g.s.cfg.Authz.ReadFilter(g.app, principal(g.c), authz.ActRead, typ, map[string]any{"method": g.c.Request().Method, "app": g.app})
 	switch {
 	case !f.Exact:
 		return store.ListResult{}, errorf(http.StatusNotImplemented, "NotImplemented",
 			"the read policies of %s cannot be applied to a list (they use entity hierarchies or operators the projection cannot evaluate); read entities one by one", typ)
 	case f.None:
-		if t.Authz == "" {
-			t.Authz = authz.Deny
-		}
 		res := store.ListResult{}
 		if q.Count {
 			var zero int64
@@ -229,9 +231,6 @@ func (g *guard) Query(ctx context.Context, q store.ListQuery) (store.ListResult,
 		return res, nil
 	case !f.All:
 		q.Restrict = f.Expr
-	}
-	if t.Authz == "" {
-		t.Authz = authz.Allow
 	}
 	return g.s.cfg.Store.Query(ctx, q)
 }

@@ -25,11 +25,16 @@ var (
 
 func knowledgeBundle(t *testing.T) map[string][]byte {
 	t.Helper()
-	text, err := os.ReadFile("../dev/apps/knowledge/policies.cedar")
+	files, err := readKnowledgePolicies()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return map[string][]byte{"policies.cedar": text}
+	return files
+}
+
+func readKnowledgePolicies() (map[string][]byte, error) {
+	text, err := os.ReadFile("../dev/apps/knowledge/policies.cedar")
+	return map[string][]byte{"policies.cedar": text}, err
 }
 
 func entry(id, creator string) authz.Resource {

@@ -79,6 +79,10 @@ func createSet(ctx context.Context, tx pgx.Tx, k setcache.Key) (*setcache.Set, s
 	if _, err := tx.Exec(ctx, `CREATE INDEX IF NOT EXISTS `+t+`_status ON `+t+` (status, key)`); err != nil {
 		return nil, nil, err
 	}
+	// Authorization filters select by creator (an agent's own entities).
+	if _, err := tx.Exec(ctx, `CREATE INDEX IF NOT EXISTS `+t+`_creator ON `+t+` (creator, status, key)`); err != nil {
+		return nil, nil, err
+	}
 	return st, cc, nil
 }
 

@@ -73,6 +73,10 @@ func createSet(ctx context.Context, tx *sql.Tx, k setcache.Key) (*setcache.Set, 
 	if _, err := tx.ExecContext(ctx, `CREATE INDEX IF NOT EXISTS `+t+`_status ON `+t+` (status, key)`); err != nil {
 		return nil, nil, err
 	}
+	// Authorization filters select by creator (an agent's own entities).
+	if _, err := tx.ExecContext(ctx, `CREATE INDEX IF NOT EXISTS `+t+`_creator ON `+t+` (creator, status, key)`); err != nil {
+		return nil, nil, err
+	}
 	return st, cc, nil
 }
 

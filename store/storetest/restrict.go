@@ -26,11 +26,7 @@ func testRestrict(ctx context.Context, t *testing.T, s store.Store) {
 	if err := s.PutProjections(ctx, es); err != nil {
 		t.Fatal(err)
 	}
-	str := func(v string) ast.Expr { return &ast.Literal{Kind: ast.LitString, Value: v} }
-	prop := func(n string) ast.Expr { return &ast.Path{Segments: []string{n}} }
-	eq := func(l, r ast.Expr) ast.Expr { return &ast.Binary{Op: ast.OpEq, L: l, R: r} }
-	or := func(l, r ast.Expr) ast.Expr { return &ast.Binary{Op: ast.OpOr, L: l, R: r} }
-	mine := eq(prop(store.CreatorProperty), str(`Agent::"a"`))
+	mine := eq(p(store.CreatorProperty), str(`Agent::"a"`))
 	cases := []struct {
 		name     string
 		filter   ast.Expr
@@ -38,15 +34,15 @@ func testRestrict(ctx context.Context, t *testing.T, s store.Store) {
 		count    int64
 	}{
 		{"creator", nil, mine, 10},
-		{"creator or a key", nil, or(mine, eq(prop(store.KeyProperty), str("i01"))), 11},
-		{"none", nil, &ast.Binary{Op: ast.OpNe, L: prop(store.CreatorProperty), R: str("")}, 20},
-		{"with a filter", &ast.Binary{Op: ast.OpLt, L: prop("n"), R: &ast.Literal{Kind: ast.LitInt, Value: int64(10)}}, mine, 4},
-		{"not", nil, &ast.Unary{Op: ast.OpNot, X: mine}, 20},
+		{"creator or a key", nil, or(mine, eq(p(store.KeyProperty), str("i01"))), 11},
+		{"none", nil, bin(ast.OpNe, p(store.CreatorProperty), str("")), 20},
+		{"with a filter", lt(p("n"), num(10)), mine, 4},
+		{"not", nil, not(mine), 20},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			q := store.ListQuery{App: "r", Set: "Items", Schema: schema, Filter: c.filter, Restrict: c.restrict, Top: 3, Count: true,
-				OrderBy: []ast.OrderItem{{Expr: prop("n"), Desc: true}}}
+				OrderBy: []ast.OrderItem{{Expr: p("n"), Desc: true}}}
 			seen := map[string]bool{}
 			for page := 0; ; page++ {
 				res, err := s.Query(ctx, q)
