@@ -28,6 +28,8 @@ const (
 	ActUpdate          = "update"
 	ActDelete          = "delete"
 	ActSubmitSpecs     = "submit_specs"
+	ActVerifySpecs     = "verify_specs"
+	ActReadSpecs       = "read_specs"
 	ActReadDecisions   = "read_decisions"
 	ActPollDecision    = "poll_decision"
 	ActApproveDecision = "approve_decision"
@@ -69,6 +71,29 @@ permit (
   resource
 )
 when { resource has principal && resource.principal == principal };
+`
+
+// DefaultAppPolicies govern an app whose bundle brings no *.cedar file:
+// an agent may create entities and list the sets, and read and act on
+// the entities it created; everything else waits for an approval.
+const DefaultAppPolicies = `@id("default:agents-create-and-list")
+permit (principal is Agent, action in [Action::"create", Action::"list"], resource);
+
+@id("default:agents-own-entities")
+permit (principal is Agent, action, resource)
+when { resource has creator && resource.creator == principal };
+`
+
+// DevPlatformPolicies are temper dev's platform policies (part of every
+// app's set there): an agent may submit and verify specs for an app that
+// does not exist yet or that it owns (submitted first).
+const DevPlatformPolicies = `@id("platform:agents-submit-own-apps")
+permit (
+  principal is Agent,
+  action in [Action::"submit_specs", Action::"verify_specs", Action::"read_specs"],
+  resource is App
+)
+when { !(resource has owner) || resource.owner == principal };
 `
 
 // Resource is what a request acts on.
@@ -128,6 +153,10 @@ type Engine struct {
 	sets  atomic.Pointer[map[string]*policySet]
 	// bundles keeps each app's bundle policies for reloads.
 	bundles map[string]map[string][]byte
+	// platform is Cedar text in every app's set; base the set of an app
+	// that was never loaded (system and platform policies).
+	platform []byte
+	base     atomic.Pointer[policySet]
 }
 
 type policySet struct {
@@ -151,7 +180,45 @@ func New(st PolicyStore) *Engine {
 	e := &Engine{store: st, bundles: map[string]map[string][]byte{}}
 	empty := map[string]*policySet{}
 	e.sets.Store(&empty)
+	e.base.Store(system)
 	return e
+}
+
+// SetPlatform sets policies that are part of every app's set (temper dev
+// uses DevPlatformPolicies); call it before loading apps.
+func (e *Engine) SetPlatform(text []byte) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ps := cedar.NewPolicySet()
+	for _, src := range []struct {
+		name string
+		text []byte
+	}{{"system", []byte(SystemPolicies)}, {"platform", text}} {
+		l, err := parse(src.name, src.text)
+		if err != nil {
+			return fmt.Errorf("platform policies: %w", err)
+		}
+		if err := addAll(ps, src.name, l); err != nil {
+			return err
+		}
+	}
+	e.platform = text
+	e.base.Store(newPolicySet(ps))
+	return nil
+}
+
+// addAll adds policies under their @id, or source#index.
+func addAll(ps *cedar.PolicySet, source string, l cedar.PolicyList) error {
+	for i, p := range l {
+		id := cedar.PolicyID(fmt.Sprintf("%s#%d", source, i))
+		if v, ok := p.Annotations()["id"]; ok && v != "" {
+			id = cedar.PolicyID(v)
+		}
+		if !ps.Add(id, p) {
+			return fmt.Errorf("policy id %q is used twice (%s)", id, source)
+		}
+	}
+	return nil
 }
 
 // Load builds app's set from the system policies, bundle (file name ->
@@ -202,19 +269,21 @@ func (e *Engine) build(ctx context.Context, app string, bundle map[string][]byte
 		if err != nil {
 			return fmt.Errorf("policies of %s: %w", app, err)
 		}
-		for i, p := range l {
-			id := cedar.PolicyID(fmt.Sprintf("%s#%d", source, i))
-			if v, ok := p.Annotations()["id"]; ok && v != "" {
-				id = cedar.PolicyID(v)
-			}
-			if !ps.Add(id, p) {
-				return fmt.Errorf("policies of %s: policy id %q is used twice (%s)", app, id, source)
-			}
+		if err := addAll(ps, source, l); err != nil {
+			return fmt.Errorf("policies of %s: %w", app, err)
 		}
 		return nil
 	}
 	if err := add("system", []byte(SystemPolicies)); err != nil {
 		return nil, err
+	}
+	if len(e.platform) > 0 {
+		if err := add("platform", e.platform); err != nil {
+			return nil, err
+		}
+	}
+	if len(bundle) == 0 {
+		bundle = map[string][]byte{"default": []byte(DefaultAppPolicies)}
 	}
 	for _, name := range slices.Sorted(maps.Keys(bundle)) {
 		if err := add(name, bundle[name]); err != nil {
@@ -253,8 +322,11 @@ func (e *Engine) policies(app string) *policySet {
 	if s := e.set(app); s != nil {
 		return s
 	}
-	return system
+	return e.base.Load()
 }
+
+// Loaded reports whether app has a loaded set.
+func (e *Engine) Loaded(app string) bool { return e.set(app) != nil }
 
 // Authorize answers a request.
 func (e *Engine) Authorize(req Request) Result {

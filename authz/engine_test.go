@@ -200,7 +200,8 @@ func TestReadFilter(t *testing.T) {
 	}{
 		{"creator only", knowledgeBundle(t), nil, agentA, "Knowledge", `$creator ne '' and $creator eq 'Agent::"a"'`},
 		{"admin reads all", knowledgeBundle(t), nil, admin, "Knowledge", "all"},
-		{"no policies", nil, nil, agentA, "Knowledge", "none"},
+		{"no bundle policies: the defaults", nil, nil, agentA, "Knowledge", `$creator ne '' and $creator eq 'Agent::"a"'`},
+		{"a bundle that permits nothing", map[string][]byte{"p.cedar": []byte(`forbid (principal, action, resource) when { false };`)}, nil, agentA, "Knowledge", "none"},
 		{"narrow approval adds a key", knowledgeBundle(t), []store.Policy{narrow}, agentB, "Knowledge", `$key eq 'k1' or $creator ne '' and $creator eq 'Agent::"b"'`},
 		{"medium approval reads all", knowledgeBundle(t), []store.Policy{medium}, agentB, "Knowledge", "all"},
 		{"approval on another type", knowledgeBundle(t), []store.Policy{narrow}, agentB, "Note", "none"},
@@ -235,4 +236,60 @@ forbid (principal is Agent, action, resource);`)}, nil, agentA, "Knowledge", "no
 			}
 		})
 	}
+}
+
+func TestPlatformPolicies(t *testing.T) {
+	ctx := context.Background()
+	e := authz.New(policies{})
+	app := func(owner string) authz.Resource {
+		r := authz.Resource{Type: authz.TypeApp, ID: "my-app"}
+		if owner != "" {
+			r.Fields = map[string]any{"owner": mustParse(t, owner)}
+		}
+		return r
+	}
+	submit := func(p identity.Principal, r authz.Resource) string {
+		return e.Authorize(authz.Request{App: "my-app", Principal: p, Action: authz.ActSubmitSpecs, Resource: r}).Decision
+	}
+	if got := submit(agentA, app("")); got != authz.Deny {
+		t.Fatalf("without platform policies: %s", got)
+	}
+	if err := e.SetPlatform([]byte(authz.DevPlatformPolicies)); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		p     identity.Principal
+		owner string
+		want  string
+	}{
+		{"a new app", agentA, "", authz.Allow},
+		{"its own app", agentA, agentA.String(), authz.Allow},
+		{"another agent's app", agentB, agentA.String(), authz.Deny},
+		{"an admin", admin, agentA.String(), authz.Allow},
+	}
+	for _, tc := range tests {
+		if got := submit(tc.p, app(tc.owner)); got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
+		}
+	}
+	// Loaded apps carry the platform policies too.
+	if err := e.Load(ctx, "my-app", nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := submit(agentA, app(agentA.String())); got != authz.Allow {
+		t.Fatalf("loaded app: %s", got)
+	}
+	if err := e.SetPlatform([]byte("permit (")); err == nil {
+		t.Fatal("bad platform policies accepted")
+	}
+}
+
+func mustParse(t *testing.T, s string) identity.Principal {
+	t.Helper()
+	p, err := identity.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

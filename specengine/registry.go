@@ -11,6 +11,10 @@ import (
 type Registry struct {
 	mu      sync.RWMutex
 	bundles map[string]*Bundle
+	// Fallback, when set, finds a version the registry does not hold
+	// (a worker loading a version another process deployed); a found
+	// bundle is kept. It must return the bundle whose hash is version.
+	Fallback func(version string) (*Bundle, bool)
 }
 
 // NewRegistry returns an empty registry.
@@ -27,9 +31,16 @@ func (r *Registry) Add(b *Bundle) string {
 // Bundle returns the bundle of a version.
 func (r *Registry) Bundle(version string) (*Bundle, bool) {
 	r.mu.RLock()
-	defer r.mu.RUnlock()
 	b, ok := r.bundles[version]
-	return b, ok
+	r.mu.RUnlock()
+	if ok || r.Fallback == nil {
+		return b, ok
+	}
+	if b, ok = r.Fallback(version); !ok || b.Hash != version {
+		return nil, false
+	}
+	r.Add(b)
+	return b, true
 }
 
 // ErrUnknownVersion is returned for a version or entity type the registry

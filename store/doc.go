@@ -23,6 +23,20 @@
 // default, 1000 at most. A TrajectoryQuery's Since is inclusive and its
 // Until exclusive.
 //
+// # Spec versions and deploys
+//
+// Store keeps every spec version an app was deployed with, content
+// addressed by (app, version): its files (one row each, as bytes, so any
+// content round-trips exactly), its cascade report (JSON kept as given)
+// and who submitted and approved it. A version never changes:
+// PutSpecVersion inserts with ON CONFLICT DO NOTHING and writes the files
+// only when the version row was new, in the same transaction. Activate
+// names the version an app serves (one row per app); it inserts from a
+// SELECT of the version, so the check that the version exists and the
+// activation are one statement, and a version never put is ErrNotFound.
+// Deploy records are replaced whole by id as a deploy advances; versions
+// and deploys list newest first by creation time, then by version or id.
+//
 // # Layout: one table per entity set, typed generated columns
 //
 // Each entity set gets its own table (temper_p<id>, the id from a catalog

@@ -12,8 +12,8 @@ import (
 // The store's types are defined in a leaf package so the backends can
 // implement them without importing this one; these are the names to use.
 type (
-	// Store keeps projections and transitions; see model.Store for the
-	// method contracts.
+	// Store keeps projections, transitions, governance records and spec
+	// versions; see model.Store for the method contracts.
 	Store = model.Store
 	// Ref names an entity: app, entity set, key.
 	Ref = model.Ref
@@ -140,4 +140,24 @@ const (
 	OutcomeNotFound      = model.OutcomeNotFound
 	OutcomeInvalid       = model.OutcomeInvalid
 	OutcomeError         = model.OutcomeError
+)
+
+// Spec types: content-addressed spec versions, the version each app
+// serves, and deploy records; see model.Specs for the method contracts.
+type (
+	// Specs keeps spec versions, active versions and deploys.
+	Specs = model.Specs
+	// SpecVersion is one content-addressed version of an app's bundle.
+	SpecVersion = model.SpecVersion
+	// ActiveVersion is the version an app serves.
+	ActiveVersion = model.ActiveVersion
+	// Deploy is the record of one submission's way through the pipeline.
+	Deploy = model.Deploy
+)
+
+// Deploy statuses.
+const (
+	DeployRunning   = model.DeployRunning
+	DeploySucceeded = model.DeploySucceeded
+	DeployFailed    = model.DeployFailed
 )

@@ -87,3 +87,9 @@ func Run(ctx context.Context, b *specengine.Bundle, opts Options) (*report.Repor
 	rep.Duration = time.Since(start)
 	return rep, nil
 }
+
+// Version names the verifier's semantics. A spec version verified by an
+// earlier verifier is verified again before it is re-activated
+// (rollback); change it whenever a level starts to accept or refuse
+// differently.
+const Version = "temper-verifier/1"

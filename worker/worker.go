@@ -10,6 +10,8 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
+	deployacts "github.com/temperhq/temper/activities/deploy"
+	"github.com/temperhq/temper/workflows/deploy"
 	"github.com/temperhq/temper/workflows/entity"
 )
 
@@ -27,6 +29,8 @@ type Options struct {
 	// Gate authorizes internal dispatches (timers); without one they are
 	// refused.
 	Gate entity.Gate
+	// Deploy, when set, makes the worker run the deploy pipeline too.
+	Deploy *deployacts.Activities
 }
 
 // OptionsFromEnv reads TEMPER_TASK_QUEUE, TEMPER_MAX_WORKFLOW_TASKS and
@@ -65,6 +69,9 @@ func New(c client.Client, specs entity.Specs, hook entity.Hook, opts Options) sd
 		MaxConcurrentActivityExecutionSize:     opts.MaxConcurrentActivities,
 	})
 	Register(w, specs, hook, opts.Gate, opts.Entity)
+	if opts.Deploy != nil {
+		RegisterDeploy(w, opts.Deploy)
+	}
 	return w
 }
 
@@ -90,5 +97,27 @@ func Register(r Registrar, specs entity.Specs, hook entity.Hook, gate entity.Gat
 	}
 	if gate != nil {
 		ar.RegisterActivityWithOptions(gate.AuthorizeDispatch, activity.RegisterOptions{Name: entity.GateActivity})
+	}
+}
+
+// ActivityRegistrar is what RegisterDeploy needs of a worker.
+type ActivityRegistrar interface {
+	Registrar
+	RegisterActivityWithOptions(a any, options activity.RegisterOptions)
+}
+
+// RegisterDeploy registers the deploy workflow and its steps (a nil a
+// registers the workflow alone, for replayers).
+func RegisterDeploy(r Registrar, a *deployacts.Activities) {
+	r.RegisterWorkflowWithOptions(deploy.Deploy, workflow.RegisterOptions{Name: deploy.WorkflowName})
+	ar, ok := r.(ActivityRegistrar)
+	if !ok || a == nil {
+		return
+	}
+	for name, fn := range map[string]any{
+		deployacts.ParseActivity: a.Parse, deployacts.VerifyActivity: a.Verify, deployacts.StrandActivity: a.Strand,
+		deployacts.ShadowActivity: a.Shadow, deployacts.ActivateActivity: a.Activate, deployacts.RecordActivity: a.Record,
+	} {
+		ar.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
 	}
 }

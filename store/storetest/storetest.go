@@ -75,6 +75,9 @@ func Run(t *testing.T, open Factory) {
 	t.Run("Policies", func(t *testing.T) { t.Parallel(); ctx, s := setup(t); testPolicies(ctx, t, s) })
 	t.Run("Decisions", func(t *testing.T) { t.Parallel(); ctx, s := setup(t); testDecisions(ctx, t, s) })
 	t.Run("Trajectories", func(t *testing.T) { t.Parallel(); ctx, s := setup(t); testTrajectories(ctx, t, s) })
+	t.Run("SpecVersions", func(t *testing.T) { t.Parallel(); ctx, s := setup(t); testSpecVersions(ctx, t, s) })
+	t.Run("Activate", func(t *testing.T) { t.Parallel(); ctx, s := setup(t); testActivate(ctx, t, s) })
+	t.Run("Deploys", func(t *testing.T) { t.Parallel(); ctx, s := setup(t); testDeploys(ctx, t, s) })
 	t.Run("Errors", func(t *testing.T) {
 		t.Parallel()
 		ctx, s := setup(t)

@@ -115,11 +115,13 @@ type ListResult struct {
 	Next string
 }
 
-// Store keeps projections and transitions, and the governance records
-// (principals, policies, decisions, trajectories). Every backend passes
-// the conformance suite in store/storetest.
+// Store keeps projections and transitions, the governance records
+// (principals, policies, decisions, trajectories), and spec versions with
+// their deploys. Every backend passes the conformance suite in
+// store/storetest.
 type Store interface {
 	Governance
+	Specs
 
 	// Migrate applies the schema migrations not yet applied; Open calls
 	// it. It is idempotent and safe to run from concurrent processes.
