@@ -12,6 +12,8 @@ import (
 type Apps struct {
 	mu   sync.RWMutex
 	apps map[string]*specengine.Bundle
+	// files are each app's bundle files, for merges and exports.
+	files map[string]map[string][]byte
 	// verifying marks entity sets of apps whose new version is being
 	// verified: calls on them answer 423.
 	verifying map[string]string
@@ -19,14 +21,32 @@ type Apps struct {
 
 // NewApps returns an empty registry.
 func NewApps() *Apps {
-	return &Apps{apps: map[string]*specengine.Bundle{}, verifying: map[string]string{}}
+	return &Apps{apps: map[string]*specengine.Bundle{}, files: map[string]map[string][]byte{}, verifying: map[string]string{}}
 }
 
 // Activate makes b the active version of app.
 func (a *Apps) Activate(app string, b *specengine.Bundle) {
+	a.ActivateFiles(app, b, nil)
+}
+
+// ActivateFiles makes b, loaded from files, the active version of app.
+func (a *Apps) ActivateFiles(app string, b *specengine.Bundle, files map[string][]byte) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.apps[app] = b
+	if files != nil {
+		a.files[app] = files
+	} else {
+		delete(a.files, app)
+	}
+}
+
+// Files returns the files of app's active bundle (nil when it was
+// activated without them).
+func (a *Apps) Files(app string) map[string][]byte {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	return a.files[app]
 }
 
 // Get returns the active bundle of app.
@@ -37,9 +57,9 @@ func (a *Apps) Get(app string) (*specengine.Bundle, bool) {
 	return b, ok
 }
 
-// SetVerifying marks an app's entity type as being verified (state is a
-// short description such as "L1 model checking"), or clears the mark with
-// state "".
+// SetVerifying marks an app's entity type or entity set as being verified
+// (state is a short description such as "L1 model checking"), or clears
+// the mark with state "".
 func (a *Apps) SetVerifying(app, entity, state string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -51,7 +71,8 @@ func (a *Apps) SetVerifying(app, entity, state string) {
 	a.verifying[key] = state
 }
 
-// Verifying returns the verification state of an app's entity type.
+// Verifying returns the verification state of an app's entity type or
+// set.
 func (a *Apps) Verifying(app, entity string) (string, bool) {
 	a.mu.RLock()
 	defer a.mu.RUnlock()

@@ -204,7 +204,7 @@ func (s *Server) monitor(r *request, raw string) error {
 		asHTTP = strings.HasPrefix(strings.ToLower(q.Format), "application/http")
 	}
 	if !asHTTP {
-		if err := checkFormat(c, q, false); err != nil {
+		if err := checkFormat(c, q, mediaJSON); err != nil {
 			return err
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/temperhq/temper/api/odata/ast"
+	"github.com/temperhq/temper/specengine"
+	"github.com/temperhq/temper/specengine/csdl"
 	"github.com/temperhq/temper/specengine/expr"
 	"github.com/temperhq/temper/workflows/entity"
 )
@@ -22,7 +24,7 @@ func (s *Server) serviceDocument(r *request) error {
 
 // metadata serves the app's CSDL XML.
 func (s *Server) metadata(r *request) error {
-	xml, err := r.bundle.Model.Marshal()
+	xml, err := metadataDocument(r.bundle)
 	if err != nil {
 		return err
 	}
@@ -62,9 +64,19 @@ func (s *Server) get(r *request) error {
 // other than those selectopts.go applies) rather than ignoring it.
 func checkSelect(r *request, sel []ast.SelectItem) error {
 	for _, it := range sel {
-		// Namespace.* parses as Star with the namespace as its path.
+		// Namespace.* parses as Star with the namespace as its path: all
+		// the entity type's actions.
+		if it.Star && len(it.Path) == 1 && it.Path[0] == r.table.Namespace && it.Options == nil {
+			continue
+		}
 		if it.ParamNames != nil || len(it.Path) > 1 || it.Star && len(it.Path) > 0 {
-			return errorf(http.StatusNotImplemented, "NotImplemented", "$select supports property names, * and nested options on collections; not paths or Namespace.*")
+			return errorf(http.StatusNotImplemented, "NotImplemented", "$select supports property names, *, actions and nested options on collections; not paths, functions or other namespaces")
+		}
+		if len(it.Path) == 1 && strings.Contains(it.Path[0], ".") && it.Options == nil {
+			if _, ok := selectedAction(r.table, it.Path[0]); ok {
+				continue
+			}
+			return errorf(http.StatusBadRequest, "BadRequest", "$select: %s has no action %s", r.table.Entity, it.Path[0])
 		}
 		if it.Options != nil {
 			if _, err := compileItemOptions(r.table, it); err != nil {
@@ -83,6 +95,49 @@ func checkSelect(r *request, sel []ast.SelectItem) error {
 	return nil
 }
 
+// selectedAction returns the simple name of a qualified action name of
+// t's actions that a client may call ($select=Namespace.Action).
+func selectedAction(t *specengine.Table, qualified string) (string, bool) {
+	i := strings.LastIndexByte(qualified, '.')
+	if i < 0 || qualified[:i] != t.Namespace {
+		return "", false
+	}
+	a, ok := t.Action(qualified[i+1:])
+	if !ok || a.Event {
+		return "", false
+	}
+	return a.Name, true
+}
+
+// advertiseActions adds the actions $select names to a rendered entity
+// (JSON Format §15): "#Namespace.Action": {} with minimal metadata, with
+// its title and target with full metadata.
+func advertiseActions(r *request, out map[string]any, key string, sel []ast.SelectItem) {
+	add := func(name string) {
+		q := r.table.Namespace + "." + name
+		adv := map[string]any{}
+		if r.metadata == "full" {
+			adv["title"] = name
+			adv["target"] = r.entityURL(key) + "/" + q
+		}
+		out["#"+q] = adv
+	}
+	for _, it := range sel {
+		switch {
+		case it.Star && len(it.Path) == 1 && it.Path[0] == r.table.Namespace:
+			for _, a := range r.table.Actions {
+				if !a.Event {
+					add(a.Name)
+				}
+			}
+		case !it.Star && len(it.Path) == 1 && strings.Contains(it.Path[0], "."):
+			if name, ok := selectedAction(r.table, it.Path[0]); ok {
+				add(name)
+			}
+		}
+	}
+}
+
 func contains(l []string, s string) bool {
 	for _, x := range l {
 		if x == s {
@@ -92,8 +147,30 @@ func contains(l []string, s string) bool {
 	return false
 }
 
-// property serves one property, or its raw value with /$value.
+// property serves one property, or its raw value with /$value, with the
+// entity's ETag. A collection property takes the collection options
+// $filter, $orderby, $skip, $top and $count (as nested in $select); a
+// primitive one takes none.
 func (s *Server) property(r *request, name string, raw bool) error {
+	list := false
+	if i, ok := r.table.SlotIndex(name); ok && r.table.Vars[i].Type == expr.TList {
+		list = true
+	}
+	q := r.query
+	var opts *itemOptions
+	switch {
+	case q.Select != nil || q.Expand != nil:
+		return errorf(http.StatusBadRequest, "BadRequest", "%s is not an entity: $select and $expand do not apply", name)
+	case raw && list:
+		return errorf(http.StatusBadRequest, "BadRequest", "%s is a collection: /$value applies to primitive properties", name)
+	case hasCollectionOptions(q) && (raw || !list):
+		return errorf(http.StatusBadRequest, "BadRequest", "%s is not a collection: $filter, $orderby, $top, $skip, $count and $search do not apply", name)
+	case hasCollectionOptions(q):
+		var err error
+		if opts, err = compileItemOptions(r.table, ast.SelectItem{Path: []string{name}, Options: q}); err != nil {
+			return err
+		}
+	}
 	e, err := r.ents.Get(r.c.Request().Context(), r.ref())
 	if err != nil {
 		return err
@@ -111,25 +188,113 @@ func (s *Server) property(r *request, name string, raw bool) error {
 			return errorf(http.StatusNotFound, "NotFound", "%s has no property %q", r.table.Entity, name)
 		}
 	}
-	if i, ok := r.table.SlotIndex(name); ok && r.table.Vars[i].Type == expr.TList && v == nil {
+	if list && v == nil {
 		v = []string{} // a collection is never null
+	}
+	r.c.Response().Header().Set("ETag", etag(e.Version))
+	if notModified(r, e.Version) {
+		return r.c.NoContent(http.StatusNotModified)
 	}
 	if raw {
 		if v == nil {
 			return r.c.NoContent(http.StatusNoContent)
 		}
-		return r.c.String(http.StatusOK, toText(v))
+		return r.c.String(http.StatusOK, toText(propertyValue(r, r.edmTypes()[name], v)))
 	}
 	if v == nil {
 		return r.c.NoContent(http.StatusNoContent)
 	}
-	if r.ieee754 && isIEEE754Type(r.edmTypes()[name]) {
-		v = ieee754Value(v)
+	out := map[string]any{"@odata.context": r.root + "$metadata#" + r.table.EntitySet + "(" + r.keyPredicate(r.key) + ")/" + name}
+	if opts != nil {
+		items, n := opts.apply(stringList(v))
+		v = items
+		if opts.count {
+			out["@odata.count"] = n
+		}
 	}
-	return writeJSON(r, http.StatusOK, map[string]any{
-		"@odata.context": r.root + "$metadata#" + r.table.EntitySet + "(" + r.keyPredicate(r.key) + ")/" + name,
-		"value":          v,
-	})
+	out["value"] = propertyValue(r, r.edmTypes()[name], v)
+	return writeJSON(r, http.StatusOK, out)
+}
+
+// writeProperty serves PUT, PATCH and DELETE of one property (Protocol
+// §11.4.9): PUT and PATCH set it to the body's {"value": ...}, DELETE
+// sets it to null, through the entity's field-update path with the
+// entity's ETag as precondition. Only data-model fields may change.
+func (s *Server) writeProperty(r *request, name string) error {
+	method := r.c.Request().Method
+	if err := refuseQueryOptions(r); err != nil {
+		return err
+	}
+	i, ok := r.table.SlotIndex(name)
+	if !ok {
+		if contains(r.table.KeyProps, name) || name == "status" {
+			return methodNotAllowed(r.c, "GET")
+		}
+		return errorf(http.StatusNotFound, "NotFound", "%s has no property %q", r.table.Entity, name)
+	}
+	if !r.table.Vars[i].Field {
+		// Status and state variables change only through actions.
+		return methodNotAllowed(r.c, "GET")
+	}
+	var val any
+	if method != http.MethodDelete {
+		body, err := s.decodeJSON(r.c, false)
+		if err != nil {
+			return err
+		}
+		v, ok := body["value"]
+		if !ok {
+			return errorf(http.StatusBadRequest, "BadRequest", `the body of a property update is {"value": ...}`)
+		}
+		if r.bodyETag, err = bodyETagOf(body); err != nil {
+			return err
+		}
+		fields := map[string]any{name: v}
+		if err := numbersFromStrings(r, fields); err != nil {
+			return err
+		}
+		val = fields[name]
+	} else if body, err := s.decodeJSON(r.c, true); err != nil {
+		return err
+	} else if r.bodyETag, err = bodyETagOf(body); err != nil {
+		return err
+	}
+	if val == nil && !r.nullable(name) {
+		return &Error{Status: http.StatusBadRequest, Code: "BadRequest", Message: name + " is not nullable", Target: name}
+	}
+	cond, err := writeConditions(r)
+	if err != nil {
+		return err
+	}
+	missing, err := checkNoneMatch(r, cond)
+	if err != nil {
+		return err
+	}
+	if missing {
+		return errorf(http.StatusNotFound, "NotFound", "no entity %s", r.entityPath(r.key))
+	}
+	upd := entity.Request{Update: entity.Values{name: val}, Spec: r.bundle.Hash, IfVersion: cond.version}
+	e, err := r.ents.Act(r.c.Request().Context(), r.ref(), r.c.Request().Header.Get("Idempotency-Key"), upd)
+	if err != nil {
+		return err
+	}
+	r.c.Response().Header().Set("ETag", etag(e.Version))
+	return r.c.NoContent(http.StatusNoContent)
+}
+
+// nullable reports whether the model lets property name be null.
+func (r *request) nullable(name string) bool {
+	m := r.bundle.Model
+	et := m.EntityType(r.table.Namespace + "." + r.table.Entity)
+	if et == nil {
+		return true
+	}
+	for _, p := range m.AllProperties(et) {
+		if p.Name == name {
+			return p.Nullable == nil || *p.Nullable || csdl.IsCollection(p.Type)
+		}
+	}
+	return true
 }
 
 // create starts an entity: 201 with the entity and its Location, or 204
@@ -142,6 +307,7 @@ func (s *Server) create(r *request) error {
 	if err := numbersFromStrings(r, body); err != nil {
 		return err
 	}
+	dropComputed(r.table, body)
 	key, err := r.bodyKey(body, s.cfg.NewID)
 	if err != nil {
 		return err
@@ -201,6 +367,9 @@ func (s *Server) action(r *request, qualified string) error {
 	if err != nil {
 		return err
 	}
+	if err := refuseIfNoneMatch(r); err != nil {
+		return err
+	}
 	req := entity.Request{Action: name, Params: params, Spec: r.bundle.Hash, IfVersion: cond}
 	idem := r.c.Request().Header.Get("Idempotency-Key")
 	p := parsePrefer(r.c.Request())
@@ -223,21 +392,25 @@ func (s *Server) action(r *request, qualified string) error {
 	return writeJSON(r, http.StatusOK, render(r, e, nil, true))
 }
 
-// refuseIfNoneMatch: a write with If-None-Match (create-only semantics,
-// upsert) is not supported on an existing entity, which is all this
-// service updates: 412, never silently ignored.
+// refuseIfNoneMatch evaluates If-None-Match before a write that cannot
+// insert (a relationship change, an action): the entity must exist and
+// not be in the version it names.
 func refuseIfNoneMatch(r *request) error {
-	if r.c.Request().Header.Get("If-None-Match") != "" {
-		return errorf(http.StatusPreconditionFailed, "PreconditionFailed", "If-None-Match on an update: the entity exists")
+	c := conditions{noneMatch: strings.TrimSpace(r.c.Request().Header.Get("If-None-Match"))}
+	missing, err := checkNoneMatch(r, c)
+	if err != nil {
+		return err
+	}
+	if missing {
+		return errorf(http.StatusNotFound, "NotFound", "no entity %s", r.entityPath(r.key))
 	}
 	return nil
 }
 
-// update writes data-model fields (PATCH; PUT replaces them all).
+// update writes data-model fields (PATCH; PUT replaces them all), or
+// creates the entity when its key does not exist (upsert) and no ETag
+// says it should.
 func (s *Server) update(r *request) error {
-	if err := refuseIfNoneMatch(r); err != nil {
-		return err
-	}
 	if !r.table.Updatable() {
 		return methodNotAllowed(r.c, "GET, DELETE")
 	}
@@ -248,9 +421,22 @@ func (s *Server) update(r *request) error {
 	if err := numbersFromStrings(r, body); err != nil {
 		return err
 	}
-	for _, kp := range r.table.KeyProps {
-		delete(body, kp)
+	cond, err := writeConditions(r)
+	if err != nil {
+		return err
 	}
+	// What an insert takes: everything but what the service computes.
+	insert := map[string]any{}
+	for k, v := range body {
+		if v != nil {
+			insert[k] = v
+		}
+	}
+	dropComputed(r.table, insert)
+	for _, kp := range r.table.KeyProps {
+		delete(insert, kp)
+	}
+	dropNonUpdatable(r.table, body)
 	if r.c.Request().Method == http.MethodPut {
 		// PUT replaces: every field not given is reset to null.
 		for _, v := range r.table.Vars {
@@ -259,11 +445,18 @@ func (s *Server) update(r *request) error {
 			}
 		}
 	}
-	cond, err := ifMatch(r.c.Request())
+	missing, err := checkNoneMatch(r, cond)
 	if err != nil {
 		return err
 	}
-	upd := entity.Request{Update: body, Spec: r.bundle.Hash, IfVersion: cond}
+	if missing {
+		return s.upsert(r, cond, insert)
+	}
+	if len(body) == 0 {
+		// Nothing a field update may change: the entity stays as it is.
+		return s.unchanged(r, cond, insert)
+	}
+	upd := entity.Request{Update: body, Spec: r.bundle.Hash, IfVersion: cond.version}
 	ret := ""
 	if parsePrefer(r.c.Request()).representation {
 		ret = "representation"
@@ -276,19 +469,18 @@ func (s *Server) update(r *request) error {
 	if err == nil {
 		e, err = r.ents.Act(r.c.Request().Context(), r.ref(), r.c.Request().Header.Get("Idempotency-Key"), upd)
 	}
-	if errors.Is(err, entity.ErrNotFound) && cond == nil {
-		// Upsert: an update of a key that does not exist creates it
-		// (synchronously, also with respond-async).
-		for k, v := range body {
-			if v == nil {
-				delete(body, k)
-			}
-		}
-		return s.start(r, r.key, body)
+	if errors.Is(err, entity.ErrNotFound) {
+		return s.upsert(r, cond, insert)
 	}
 	if err != nil {
 		return err
 	}
+	return updated(r, e)
+}
+
+// updated answers a successful update: 204, or 200 with the entity under
+// return=representation.
+func updated(r *request, e entity.Entity) error {
 	r.c.Response().Header().Set("ETag", etag(e.Version))
 	if parsePrefer(r.c.Request()).representation {
 		r.c.Response().Header().Set("Preference-Applied", "return=representation")
@@ -297,16 +489,65 @@ func (s *Server) update(r *request) error {
 	return r.c.NoContent(http.StatusNoContent)
 }
 
-// delete ends the entity.
-func (s *Server) delete(r *request) error {
-	if err := refuseIfNoneMatch(r); err != nil {
-		return err
+// upsert creates the entity of an update whose key does not exist
+// (Protocol §11.4.4), synchronously also with respond-async. An update
+// that names an ETag is never an insert (404).
+func (s *Server) upsert(r *request, cond conditions, body map[string]any) error {
+	if cond.ifMatch {
+		return errorf(http.StatusNotFound, "NotFound", "no entity %s (an update with an ETag does not insert)", r.entityPath(r.key))
 	}
-	cond, err := ifMatch(r.c.Request())
+	err := s.start(r, r.key, body)
+	if errors.Is(err, entity.ErrConflict) && cond.noneMatch != "" {
+		// Created by someone else since the If-None-Match check.
+		return errorf(http.StatusPreconditionFailed, "PreconditionFailed", "If-None-Match %s: %s exists", cond.noneMatch, r.entityPath(r.key))
+	}
+	return err
+}
+
+// unchanged answers an update that changes nothing: it is authorized
+// like any update, its preconditions still apply, and a missing entity is
+// inserted.
+func (s *Server) unchanged(r *request, cond conditions, insert map[string]any) error {
+	ctx := r.c.Request().Context()
+	noop := entity.Request{Update: entity.Values{}}
+	_, err := r.ents.admit(ctx, r.ref(), &noop)
+	if errors.Is(err, entity.ErrNotFound) {
+		return s.upsert(r, cond, insert)
+	}
 	if err != nil {
 		return err
 	}
-	del := entity.Request{Delete: true, Spec: r.bundle.Hash, IfVersion: cond}
+	e, err := r.ents.Get(ctx, r.ref())
+	if err != nil {
+		return err
+	}
+	if cond.version != nil && *cond.version != e.Version {
+		return errorf(http.StatusPreconditionFailed, "PreconditionFailed", "%s is at version %d, not %d", r.entityPath(r.key), e.Version, *cond.version)
+	}
+	return updated(r, e)
+}
+
+// delete ends the entity.
+func (s *Server) delete(r *request) error {
+	body, err := s.decodeJSON(r.c, true)
+	if err != nil {
+		return err
+	}
+	if r.bodyETag, err = bodyETagOf(body); err != nil {
+		return err
+	}
+	cond, err := writeConditions(r)
+	if err != nil {
+		return err
+	}
+	missing, err := checkNoneMatch(r, cond)
+	if err != nil {
+		return err
+	}
+	if missing {
+		return errorf(http.StatusNotFound, "NotFound", "no entity %s", r.entityPath(r.key))
+	}
+	del := entity.Request{Delete: true, Spec: r.bundle.Hash, IfVersion: cond.version}
 	if done, err := s.startAsync(r, del, asyncDelete, ""); done || err != nil {
 		return err
 	}

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	deployacts "github.com/temperhq/temper/activities/deploy"
+	"github.com/temperhq/temper/activities/gate"
 	"github.com/temperhq/temper/activities/projection"
 	"github.com/temperhq/temper/api"
 	"github.com/temperhq/temper/authz"
@@ -22,7 +24,9 @@ import (
 	"github.com/temperhq/temper/internal/testtemporal"
 	"github.com/temperhq/temper/specengine"
 	"github.com/temperhq/temper/store"
+	"github.com/temperhq/temper/verification/report"
 	"github.com/temperhq/temper/worker"
+	"github.com/temperhq/temper/workflows/deploy"
 	"github.com/temperhq/temper/workflows/entity"
 )
 
@@ -39,6 +43,22 @@ type stack struct {
 
 func newStack(t *testing.T, pageSize int, extra ...map[string][]byte) *stack {
 	t.Helper()
+	return newStackWith(t, stackOptions{pageSize: pageSize, extra: extra})
+}
+
+// stackOptions tune newStackWith.
+type stackOptions struct {
+	pageSize int
+	extra    []map[string][]byte
+	// verifier replaces the cascade's levels in deploys; stepTimeout
+	// bounds each level.
+	verifier    func(context.Context, *specengine.Bundle, report.Level) (*report.Result, error)
+	stepTimeout time.Duration
+}
+
+func newStackWith(t *testing.T, o stackOptions) *stack {
+	t.Helper()
+	pageSize, extra := o.pageSize, o.extra
 	ts := testtemporal.New(t)
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "temper.db"))
@@ -73,12 +93,16 @@ func newStack(t *testing.T, pageSize int, extra ...map[string][]byte) *stack {
 		}
 	}
 	c := ts.GetDefaultClient()
-	w := worker.New(c, reg, &projection.Hook{Store: st}, worker.Options{TaskQueue: "gw"})
+	w := worker.New(c, reg, &projection.Hook{Store: st}, worker.Options{TaskQueue: "gw", Gate: &gate.Gate{Bundles: reg, Store: st},
+		Deploy: &deployacts.Activities{Store: st, Registry: reg, Schema: api.Schema, Verifier: o.verifier}})
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(w.Stop)
 	eng := authz.New(st)
+	if err := eng.SetPlatform([]byte(authz.DevPlatformPolicies)); err != nil {
+		t.Fatal(err)
+	}
 	for _, n := range appsReg.Names() {
 		b, _ := appsReg.Get(n)
 		if err := eng.Load(ctx, n, b.Policies); err != nil {
@@ -87,7 +111,8 @@ func newStack(t *testing.T, pageSize int, extra ...map[string][]byte) *stack {
 	}
 	rec := api.NewRecorder(st, nil)
 	sec := api.Security{Auth: &identity.Authenticator{Store: st}, Authz: eng, Governance: st, Recorder: rec}
-	gw := api.New(api.Config{Security: sec, Apps: appsReg, Entities: &entity.Client{Temporal: c, TaskQueue: "gw"}, Store: st, PageSize: pageSize})
+	gw := api.New(api.Config{Security: sec, Apps: appsReg, Entities: &entity.Client{Temporal: c, TaskQueue: "gw"}, Store: st, PageSize: pageSize,
+		Deploys: &api.Deploys{Deployer: &deploy.Client{Temporal: c, TaskQueue: "gw"}, Specs: st, StepTimeout: o.stepTimeout}})
 	srv := httptest.NewServer(gw.Handler())
 	t.Cleanup(srv.Close)
 	t.Cleanup(rec.Close)
@@ -261,9 +286,14 @@ func TestGateway(t *testing.T) {
 		if r.status != 404 {
 			t.Errorf("conditional PATCH of a missing key: %d %s", r.status, r.raw)
 		}
-		r = s.do(t, "PATCH", root+"Tasks('t%2F1')", map[string]any{"priority": 1})
-		if r.status != 400 {
+		// State variables and status are not updatable: a field update
+		// ignores them (OData 4.01 §11.4.3).
+		r = s.do(t, "PATCH", root+"Tasks('t%2F1')", map[string]any{"priority": 1, "status": "Done"})
+		if r.status != 204 {
 			t.Errorf("PATCH of a state variable: %d %s", r.status, r.raw)
+		}
+		if r := s.do(t, "GET", root+"Tasks('t%2F1')", nil); r.body["priority"] != float64(4) || r.body["status"] != "InProgress" {
+			t.Errorf("a PATCH of a state variable changed it: %s", r.raw)
 		}
 		r = s.do(t, "GET", root+"Tasks('t%2F1')/description/$value", nil)
 		if r.status != 200 || r.raw != "details" {
@@ -344,7 +374,8 @@ func TestGateway(t *testing.T) {
 			headers []string
 		}{
 			{"Tasks?$select=title($top=1)", 400, nil}, // nested options apply to collections
-			{"Tasks?$select=Tracker.*", 501, nil},
+			{"Tasks?$select=Tracker.*", 200, nil},     // every action, advertised
+			{"Tasks?$select=Other.*", 501, nil},
 			{"Tasks?$filter=title%20eq%20@t", 400, nil},
 			{"Tasks?$filter=title%20eq%20@t&@t='a'", 200, nil},
 			{"Tasks?$expand=*", 200, nil}, // Task has no navigation properties: nothing to expand

@@ -69,9 +69,68 @@ func ieee754Value(v any) any {
 		}
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	case json.Number:
-		return string(x)
+		return plainDecimal(string(x))
 	}
 	return v
+}
+
+// propertyValue is the JSON value of a property of Edm type edm: an
+// Edm.Decimal is written in plain notation, never with an exponent
+// (JSON Format §7.1: no exponent unless the client accepts
+// ExponentialDecimals), and its exact decimal text when it has one; with
+// IEEE754Compatible=true Int64 and Decimal values are strings.
+func propertyValue(r *request, edm string, v any) any {
+	if edm == "Edm.Decimal" {
+		switch x := v.(type) {
+		case float64:
+			if !math.IsInf(x, 0) && !math.IsNaN(x) {
+				v = json.Number(strconv.FormatFloat(x, 'f', -1, 64))
+			}
+		case json.Number:
+			v = json.Number(plainDecimal(string(x)))
+		}
+	}
+	if r.ieee754 && isIEEE754Type(edm) {
+		v = ieee754Value(v)
+	}
+	return v
+}
+
+// plainDecimal rewrites a JSON number with an exponent (1.5e-7) in plain
+// decimal notation (0.00000015); other numbers are returned as they are.
+func plainDecimal(s string) string {
+	i := strings.IndexAny(s, "eE")
+	if i < 0 {
+		return s
+	}
+	exp, err := strconv.Atoi(strings.TrimPrefix(s[i+1:], "+"))
+	if err != nil || exp > 1000 || exp < -1000 {
+		return s
+	}
+	mant := s[:i]
+	neg := strings.HasPrefix(mant, "-")
+	mant = strings.TrimPrefix(mant, "-")
+	whole, frac, _ := strings.Cut(mant, ".")
+	digits := whole + frac
+	point := len(whole) + exp
+	switch {
+	case point <= 0:
+		digits = strings.Repeat("0", 1-point) + digits
+		point = 1
+	case point > len(digits):
+		digits += strings.Repeat("0", point-len(digits))
+	}
+	out := strings.TrimLeft(digits[:point], "0")
+	if out == "" {
+		out = "0"
+	}
+	if f := strings.TrimRight(digits[point:], "0"); f != "" {
+		out += "." + f
+	}
+	if neg && strings.Trim(out, "0.") != "" {
+		out = "-" + out
+	}
+	return out
 }
 
 // ieee754Counts turns every count annotation of a payload into a string.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/temperhq/temper/api/odata/uri"
 	"github.com/temperhq/temper/specengine"
+	"github.com/temperhq/temper/specengine/expr"
 	"github.com/temperhq/temper/store"
 	"github.com/temperhq/temper/workflows/entity"
 )
@@ -63,16 +64,17 @@ func (s *Server) list(r *request, countOnly bool) error {
 	if err := checkExpand(r, r.table, q.Expand); err != nil {
 		return err
 	}
-	page := s.cfg.PageSize
-	if p := parsePrefer(r.c.Request()).maxPageSize; p > 0 {
-		page = min(p, s.cfg.MaxPageSize)
-	}
+	page := s.pageSize(r)
 	filter, err := navFilter(r, r.table, q.Filter)
 	if err != nil {
 		return err
 	}
+	orderBy, err := navOrderBy(r, r.table, q.OrderBy)
+	if err != nil {
+		return err
+	}
 	lq := store.ListQuery{App: r.app, Set: r.table.EntitySet, Schema: Schema(r.bundle, r.table),
-		Filter: filter, Search: q.Search, OrderBy: q.OrderBy, After: q.SkipToken}
+		Filter: filter, Search: q.Search, OrderBy: orderBy, After: q.SkipToken}
 	top := -1
 	if q.Top != nil {
 		top = int(min(*q.Top, int64(1<<31-1)))
@@ -117,10 +119,26 @@ func (s *Server) list(r *request, countOnly bool) error {
 		}
 		out["@odata.nextLink"] = next
 	}
-	if parsePrefer(r.c.Request()).maxPageSize > 0 {
-		r.c.Response().Header().Set("Preference-Applied", fmt.Sprintf("odata.maxpagesize=%d", page))
-	}
+	s.pageSizeApplied(r)
 	return writeJSON(r, http.StatusOK, out)
+}
+
+// pageSize is the server-driven page size of every collection in a
+// response: the configured one, or the client's odata.maxpagesize
+// preference up to MaxPageSize.
+func (s *Server) pageSize(r *request) int {
+	if p := parsePrefer(r.c.Request()).maxPageSize; p > 0 {
+		return min(p, s.cfg.MaxPageSize)
+	}
+	return s.cfg.PageSize
+}
+
+// pageSizeApplied echoes an applied maxpagesize preference in the form the
+// client wrote it (with or without the odata. prefix).
+func (s *Server) pageSizeApplied(r *request) {
+	if p := parsePrefer(r.c.Request()); p.maxPageSize > 0 {
+		r.c.Response().Header().Set("Preference-Applied", fmt.Sprintf("%s=%d", p.maxPageSizeName, s.pageSize(r)))
+	}
 }
 
 // nextLink is the request's URL with $skiptoken set to the store's token,
@@ -158,9 +176,11 @@ func fromProjection(e store.Entity) entity.Entity {
 				fields[k] = i
 				continue
 			}
-			f, _ := n.Float64()
-			fields[k] = f
-			continue
+			// A decimal a float64 only approximates keeps its text.
+			if f, err := n.Float64(); err == nil && expr.DecimalVal(f, string(n)).S == "" {
+				fields[k] = f
+				continue
+			}
 		}
 		fields[k] = v
 	}

@@ -171,13 +171,18 @@ func (s *Server) fetchRelated(r *request, n *navigation, e entity.Entity, opts *
 		}
 		cond = &ast.Binary{Op: ast.OpAnd, L: cond, R: f}
 	}
+	orderBy, err := navOrderBy(sub, n.target, opts.OrderBy)
+	if err != nil {
+		return relatedSet{}, err
+	}
+	page := s.pageSize(r)
 	lq := store.ListQuery{App: r.app, Set: n.target.EntitySet, Schema: Schema(r.bundle, n.target), Filter: cond,
-		Search: opts.Search, OrderBy: opts.OrderBy, Top: s.cfg.PageSize, After: opts.SkipToken,
+		Search: opts.Search, OrderBy: orderBy, Top: page, After: opts.SkipToken,
 		Count: opts.Count != nil && *opts.Count}
 	top := int64(-1)
 	if opts.Top != nil {
 		top = *opts.Top
-		lq.Top = int(min(top, int64(s.cfg.PageSize)))
+		lq.Top = int(min(top, int64(page)))
 	}
 	if opts.Skip != nil {
 		lq.Skip = int(min(*opts.Skip, int64(1<<31-1)))
@@ -515,6 +520,7 @@ func (s *Server) navigate(r *request, n *navigation) error {
 	if res.next != "" {
 		out["@odata.nextLink"] = res.next
 	}
+	s.pageSizeApplied(r)
 	return writeJSON(r, http.StatusOK, out)
 }
 

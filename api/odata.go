@@ -51,6 +51,9 @@ type request struct {
 	ents *guard
 	// schema caches the Edm types of table's properties.
 	schema map[string]string
+	// bodyETag is the ETag control information of a write's body
+	// (@odata.etag), a precondition like If-Match.
+	bodyETag string
 }
 
 func (r *request) ref() entity.Ref {
@@ -75,6 +78,9 @@ func (s *Server) dispatch(c echo.Context) error {
 	app := c.Param("app")
 	b, ok := s.cfg.Apps.Get(app)
 	if !ok {
+		if state, busy := s.cfg.Apps.Verifying(app, appWide); busy {
+			return &Error{Status: http.StatusLocked, Code: "Verifying", Message: fmt.Sprintf("app %s is being verified (%s); try again when it is deployed", app, state)}
+		}
 		callOf(c).t.Outcome = store.OutcomeUnknownSet
 		return errorf(http.StatusNotFound, "NotFound", "no app %q", app)
 	}
@@ -122,7 +128,10 @@ func (s *Server) dispatch(c echo.Context) error {
 	if len(unsupported) > 0 {
 		return errorf(http.StatusNotImplemented, "NotImplemented", "query option %s is not supported", strings.Join(unsupported, ", "))
 	}
-	if err := checkFormat(c, q, raw == "$metadata"); err != nil {
+	if err := checkVersion(req); err != nil {
+		return err
+	}
+	if err := checkFormat(c, q, resourceMedia(raw, rp)); err != nil {
 		return err
 	}
 	if r.metadata, err = metadataLevel(c, q); err != nil {
@@ -148,6 +157,9 @@ func (s *Server) dispatch(c echo.Context) error {
 	}
 	r.path = rp
 	segs := rp.Segments
+	if err := unsupportedSegments(b, segs); err != nil {
+		return err
+	}
 	if segs[0].Kind != ast.SegEntitySet {
 		return errorf(http.StatusNotFound, "NotFound", "no resource %q", raw)
 	}
@@ -157,6 +169,9 @@ func (s *Server) dispatch(c echo.Context) error {
 		}
 	}
 	if r.table == nil {
+		if state, busy := s.cfg.Apps.Verifying(app, segs[0].Name); busy {
+			return &Error{Status: http.StatusLocked, Code: "Verifying", Message: fmt.Sprintf("%s is being verified (%s); try again when it is deployed", segs[0].Name, state)}
+		}
 		t := &callOf(c).t
 		t.Outcome, t.EntitySet = store.OutcomeUnknownSet, segs[0].Name
 		return errorf(http.StatusNotFound, "NotFound", "app %s has no entity set %q", app, segs[0].Name)
@@ -209,7 +224,13 @@ func (s *Server) dispatch(c echo.Context) error {
 	case navPath:
 		return s.navRoute(r, rest)
 	case len(rest) <= 2 && (rest[0].Kind == ast.SegNavigation || rest[0].Kind == ast.SegProperty) && len(rest[0].Keys) == 0:
+		if len(rest) == 1 && (req.Method == http.MethodPut || req.Method == http.MethodPatch || req.Method == http.MethodDelete) {
+			return s.writeProperty(r, rest[0].Name)
+		}
 		if req.Method != http.MethodGet && req.Method != http.MethodHead {
+			if len(rest) == 1 {
+				return methodNotAllowed(c, "GET, PUT, PATCH, DELETE")
+			}
 			return methodNotAllowed(c, "GET")
 		}
 		switch {
@@ -223,6 +244,47 @@ func (s *Server) dispatch(c echo.Context) error {
 		return errorf(http.StatusNotImplemented, "NotImplemented", "navigation beyond a property is not supported")
 	}
 	return errorf(http.StatusNotImplemented, "NotImplemented", "resource path %q is not supported", raw)
+}
+
+// unsupportedSegments refuses, with 501, path segments that are valid
+// OData this service does not implement, so that they are not mistaken
+// for unknown resources (404) or wrong methods (405).
+func unsupportedSegments(b *specengine.Bundle, segs []ast.Segment) error {
+	for _, sg := range segs {
+		what := ""
+		switch sg.Kind {
+		case ast.SegOperation, ast.SegNavigation:
+			if strings.Contains(sg.Name, ".") && isTypeName(b, sg.Name) {
+				what = "type-cast segments (" + sg.Name + ")"
+			}
+		case ast.SegAll:
+			what = "$all"
+		case ast.SegCrossjoin:
+			what = "$crossjoin"
+		case ast.SegEntity:
+			what = "$entity"
+		case ast.SegFilter:
+			what = "$filter path segments"
+		case ast.SegEach:
+			what = "$each"
+		case ast.SegQuery:
+			what = "$query"
+		case ast.SegCast:
+			what = "type-cast segments"
+		case ast.SegKeyOrIndex:
+			what = "key-as-segment URLs and ordinal indexes (" + sg.Name + ")"
+		}
+		if what != "" {
+			return errorf(http.StatusNotImplemented, "NotImplemented", "%s: not supported by this service", what)
+		}
+	}
+	return nil
+}
+
+// isTypeName reports whether a qualified name is a type of the app's
+// model rather than an action: a type-cast segment.
+func isTypeName(b *specengine.Bundle, name string) bool {
+	return b.Model.EntityType(name) != nil || b.Model.ComplexType(name) != nil
 }
 
 // queryOption returns the decoded value of a system query option (name
@@ -248,40 +310,6 @@ func queryOption(rawQuery, name string) string {
 func methodNotAllowed(c echo.Context, allow string) error {
 	c.Response().Header().Set("Allow", allow)
 	return errorf(http.StatusMethodNotAllowed, "MethodNotAllowed", "%s is not allowed here (allowed: %s)", c.Request().Method, allow)
-}
-
-// checkFormat honours $format and Accept: JSON for data, XML for
-// $metadata, or 406.
-func checkFormat(c echo.Context, q *ast.Query, metadata bool) error {
-	if q.Format != "" {
-		f := strings.ToLower(q.Format)
-		if metadata && (f == "xml" || strings.HasPrefix(f, "application/xml")) {
-			return nil
-		}
-		if metadata || f != "json" && !strings.HasPrefix(f, "application/json") {
-			return errorf(http.StatusNotAcceptable, "NotAcceptable", "$format=%s: this service answers JSON, and $metadata as XML", q.Format)
-		}
-		return nil
-	}
-	accept := c.Request().Header.Get("Accept")
-	if accept == "" {
-		return nil
-	}
-	for _, part := range strings.Split(accept, ",") {
-		mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
-		if err != nil {
-			continue
-		}
-		switch {
-		case mt == "application/*", mt == "*/*":
-			return nil
-		case metadata && mt == "application/xml":
-			return nil
-		case !metadata && (mt == "application/json" || mt == "text/plain" || mt == "text/*"):
-			return nil
-		}
-	}
-	return errorf(http.StatusNotAcceptable, "NotAcceptable", "Accept %q: this service answers application/json", accept)
 }
 
 // decodeBody reads a JSON object body within the size limit, without
@@ -342,6 +370,10 @@ func (s *Server) decodeJSON(c echo.Context, optional bool) (map[string]any, erro
 type prefer struct {
 	minimal, representation, async bool
 	maxPageSize                    int
+	// maxPageSizeName is how the client wrote maxpagesize: with the
+	// odata. prefix of OData 4.0 or without it (4.01), which
+	// Preference-Applied repeats.
+	maxPageSizeName string
 }
 
 func parsePrefer(r *http.Request) prefer {
@@ -349,6 +381,7 @@ func parsePrefer(r *http.Request) prefer {
 	for _, v := range r.Header.Values("Prefer") {
 		for _, part := range strings.Split(v, ",") {
 			part = strings.TrimSpace(strings.ToLower(part))
+			prefixed := strings.HasPrefix(part, "odata.")
 			part = strings.TrimPrefix(part, "odata.")
 			switch {
 			case part == "return=minimal":
@@ -358,7 +391,11 @@ func parsePrefer(r *http.Request) prefer {
 			case part == "respond-async":
 				p.async = true
 			case strings.HasPrefix(part, "maxpagesize="):
-				p.maxPageSize, _ = strconv.Atoi(strings.TrimPrefix(part, "maxpagesize="))
+				p.maxPageSize, _ = strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(part, "maxpagesize=")))
+				p.maxPageSizeName = "maxpagesize"
+				if prefixed {
+					p.maxPageSizeName = "odata.maxpagesize"
+				}
 			}
 		}
 	}
@@ -412,21 +449,16 @@ func render(r *request, e entity.Entity, selected []ast.SelectItem, withContext 
 		}
 	}
 	keep := selectSet(selected)
-	var types map[string]string
-	if r.ieee754 {
-		types = r.edmTypes()
-	}
+	types := r.edmTypes()
 	for k, v := range fields {
 		// Key properties are always present, so the entity can be
 		// addressed (the context URL lists them).
 		if keep == nil || keep[k] || contains(r.table.KeyProps, k) {
-			if r.ieee754 && isIEEE754Type(types[k]) {
-				v = ieee754Value(v)
-			}
-			out[k] = v
+			out[k] = propertyValue(r, types[k], v)
 		}
 	}
 	applySelectOptions(r.table, out, selected)
+	advertiseActions(r, out, e.Ref.Key, selected)
 	return out
 }
 
@@ -576,7 +608,8 @@ func stripControl(v any) {
 			}
 			switch {
 			case strings.HasSuffix(k, "@odata.context"), strings.HasSuffix(k, "@odata.etag"),
-				strings.HasSuffix(k, "@odata.id"), strings.HasSuffix(k, "@odata.editLink"), strings.HasSuffix(k, "@odata.type"):
+				strings.HasSuffix(k, "@odata.id"), strings.HasSuffix(k, "@odata.editLink"), strings.HasSuffix(k, "@odata.type"),
+				strings.HasPrefix(k, "#"): // action advertisements
 				delete(x, k)
 			default:
 				stripControl(val)

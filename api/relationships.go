@@ -265,6 +265,7 @@ func (s *Server) createRelated(r *request, n *navigation) error {
 	if err := numbersFromStrings(sub, body); err != nil {
 		return err
 	}
+	dropComputed(n.target, body)
 	fk, err := keyValueOf(r, r.table, r.key)
 	if err != nil {
 		return err
@@ -725,6 +726,19 @@ func navFilter(r *request, t *specengine.Table, e ast.Expr) (ast.Expr, error) {
 			if y := fk(x, false); y != nil {
 				return y
 			}
+			if err == nil && len(x.Segments) > 0 && isNavigation(r, t, x.Segments[0]) {
+				// Valid OData the store cannot translate: a path through a
+				// navigation property (Parent/name, Tasks/$count).
+				err = errorf(http.StatusNotImplemented, "NotImplemented",
+					"$filter: paths through navigation properties (%s) are not supported, except Nav eq null and Nav/<key>", strings.Join(x.Segments, "/"))
+			}
+		case *ast.Lambda:
+			if x.Path != nil && len(x.Path.Segments) > 0 && isNavigation(r, t, x.Path.Segments[0]) {
+				if err == nil {
+					err = errorf(http.StatusNotImplemented, "NotImplemented",
+						"$filter: any and all over navigation properties (%s) are not supported", strings.Join(x.Path.Segments, "/"))
+				}
+			}
 		case *ast.Binary:
 			l, rr := x.L, x.R
 			if x.Op == ast.OpEq || x.Op == ast.OpNe {
@@ -833,6 +847,12 @@ func (s *Server) decodeEntityBody(r *request) (map[string]any, error) {
 		if n.collection {
 			return nil, errorf(http.StatusNotImplemented, "NotImplemented", "binding the collection %s in a body is not supported: add references with POST .../%s/$ref", nav, nav)
 		}
+		if !bindable(r.table, n.localFK, r.c.Request().Method == http.MethodPost) {
+			// A binding is an instruction, not a value to ignore: the
+			// foreign key is one only actions change.
+			return nil, &Error{Status: http.StatusBadRequest, Code: "BadRequest", Target: k,
+				Message: "the relationship " + nav + " is stored in " + r.table.Entity + "." + n.localFK + ", which only actions change"}
+		}
 		if v == nil {
 			binds[n.localFK] = binding{target: n.target}
 			continue
@@ -856,6 +876,9 @@ func (s *Server) decodeEntityBody(r *request) (map[string]any, error) {
 		}
 		binds[n.localFK] = binding{target: n.target, key: key, val: val}
 	}
+	if r.bodyETag, err = bodyETagOf(body); err != nil {
+		return nil, err
+	}
 	for k := range body {
 		if strings.Contains(k, "@") {
 			delete(body, k)
@@ -870,4 +893,34 @@ func (s *Server) decodeEntityBody(r *request) (map[string]any, error) {
 		body[fk] = b.val
 	}
 	return body, nil
+}
+
+// navOrderBy applies navFilter to each $orderby expression: Nav/<key>
+// orders by the foreign key, other navigation paths are refused (501).
+func navOrderBy(r *request, t *specengine.Table, items []ast.OrderItem) ([]ast.OrderItem, error) {
+	var out []ast.OrderItem
+	for i, it := range items {
+		e, err := navFilter(r, t, it.Expr)
+		if err != nil {
+			return nil, err
+		}
+		if e != it.Expr && out == nil {
+			out = append([]ast.OrderItem(nil), items...)
+		}
+		if out != nil {
+			out[i].Expr = e
+		}
+	}
+	if out == nil {
+		return items, nil
+	}
+	return out, nil
+}
+
+// bindable reports whether a body binding may set the foreign key fk of
+// t: a data-model field, or on a create a state variable without an
+// initial value (an input).
+func bindable(t *specengine.Table, fk string, create bool) bool {
+	i, ok := t.SlotIndex(fk)
+	return ok && (t.Vars[i].Field || create && t.Vars[i].Initial == nil)
 }

@@ -62,6 +62,8 @@ type Config struct {
 	MaxBody int64
 	// NewID makes keys for creates that name none; default random UUIDs.
 	NewID func() string
+	// Deploys enables spec submission (nil: 501).
+	Deploys *Deploys
 }
 
 // Server is the HTTP gateway.
@@ -102,7 +104,9 @@ func New(cfg Config) *Server {
 	od.Any("/:app", s.serviceRootRedirect)
 	od.Any("/:app/", s.dispatch)
 	od.Any("/:app/*", s.dispatch)
-	s.governanceRoutes(e.Group("/api", s.authenticated))
+	api := e.Group("/api", s.authenticated)
+	s.governanceRoutes(api)
+	s.specsRoutes(api)
 	return s
 }
 

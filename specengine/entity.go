@@ -52,6 +52,11 @@ func Convert(t expr.Type, v any) (expr.Value, error) {
 		if err != nil {
 			return expr.Value{}, fmt.Errorf("%s is not a number", x)
 		}
+		if t == expr.TFloat {
+			// Keep the exact text of a decimal a float64 only
+			// approximates (Edm.Decimal).
+			return expr.DecimalVal(f, string(x)), nil
+		}
 		return Convert(t, f)
 	case float64:
 		switch t {

@@ -275,7 +275,7 @@ func (a *Activities) Shadow(ctx context.Context, in ShadowInput) (ShadowReport, 
 	for _, id := range ids {
 		seq := byEntity[id]
 		sort.Slice(seq, func(i, j int) bool { return seq[i].Version < seq[j].Version })
-		if seq[0].Action != "" || seq[0].Version != 1 {
+		if seq[0].Action != "" { // the create is older than the window
 			rep.Skipped++
 			continue
 		}

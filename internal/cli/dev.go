@@ -6,15 +6,18 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
 
 	"github.com/temperhq/temper/activities/gate"
 	"github.com/temperhq/temper/api"
+	"github.com/temperhq/temper/authz"
 	"github.com/temperhq/temper/dev/devserver"
 	"github.com/temperhq/temper/store"
 	"github.com/temperhq/temper/worker"
+	"github.com/temperhq/temper/workflows/deploy"
 	"github.com/temperhq/temper/workflows/entity"
 )
 
@@ -69,12 +72,13 @@ func (*devCmd) run(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return errors.Join(fmt.Errorf("dial the dev server: %w", err), s.Stop())
 	}
-	w := worker.New(c, reg, commitHook(st, log), worker.Options{Gate: &gate.Gate{Bundles: reg, Store: st}})
+	reg.Fallback = storeFallback(st, log)
+	w := worker.New(c, reg, commitHook(st, log), worker.Options{Gate: &gate.Gate{Bundles: reg, Store: st}, Deploy: deployActivities(st, reg)})
 	if err := w.Start(); err != nil {
 		c.Close()
 		return errors.Join(fmt.Errorf("start worker: %w", err), s.Stop())
 	}
-	sec, err := gatewaySecurity(ctx, st, appsReg, *insecure, log)
+	sec, err := gatewaySecurity(ctx, st, appsReg, *insecure, authz.DevPlatformPolicies, log)
 	if err != nil {
 		w.Stop()
 		c.Close()
@@ -88,7 +92,12 @@ func (*devCmd) run(ctx context.Context, args []string, stdout, stderr io.Writer)
 		c.Close()
 		return errors.Join(err, s.Stop())
 	}
-	gw := api.New(api.Config{Security: sec, Apps: appsReg, Entities: &entity.Client{Temporal: c, TaskQueue: worker.DefaultTaskQueue}, Store: st, Logger: log})
+	gw := api.New(api.Config{Security: sec, Apps: appsReg, Entities: &entity.Client{Temporal: c, TaskQueue: worker.DefaultTaskQueue}, Store: st, Logger: log,
+		Deploys: &api.Deploys{Deployer: &deploy.Client{Temporal: c, TaskQueue: worker.DefaultTaskQueue}, Specs: st}})
+	if err := gw.Sync(ctx); err != nil {
+		log.Warn("load deployed apps", "error", err)
+	}
+	go gw.RunSync(ctx, 2*time.Second)
 	herr := serveHTTP(ctx, *httpAddr, gw.Handler(), func(addr string) {
 		printServer(stdout, s, opts)
 		fmt.Fprintf(stdout, "Worker:           task queue %s, apps %v\n", worker.DefaultTaskQueue, appNames(reg))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
@@ -12,6 +13,7 @@ import (
 	"github.com/temperhq/temper/api"
 	"github.com/temperhq/temper/store"
 	"github.com/temperhq/temper/worker"
+	"github.com/temperhq/temper/workflows/deploy"
 	"github.com/temperhq/temper/workflows/entity"
 )
 
@@ -53,12 +55,17 @@ func (*serveCmd) run(ctx context.Context, args []string, stdout, stderr io.Write
 		return fmt.Errorf("dial temporal at %s: %w", *addr, err)
 	}
 	defer c.Close()
-	sec, err := gatewaySecurity(ctx, st, appsReg, false, log)
+	sec, err := gatewaySecurity(ctx, st, appsReg, false, "", log)
 	if err != nil {
 		return err
 	}
 	defer sec.Recorder.Close()
-	gw := api.New(api.Config{Security: sec, Apps: appsReg, Entities: &entity.Client{Temporal: c, TaskQueue: *queue}, Store: st, Logger: log})
+	gw := api.New(api.Config{Security: sec, Apps: appsReg, Entities: &entity.Client{Temporal: c, TaskQueue: *queue}, Store: st, Logger: log,
+		Deploys: &api.Deploys{Deployer: &deploy.Client{Temporal: c, TaskQueue: *queue}, Specs: st}})
+	if err := gw.Sync(ctx); err != nil {
+		log.Warn("load deployed apps", "error", err)
+	}
+	go gw.RunSync(ctx, 2*time.Second)
 	return serveHTTP(ctx, *httpAddr, gw.Handler(), func(a string) {
 		fmt.Fprintf(stdout, "gateway: http://%s/odata/<app>/ (apps %v), temporal %s, store %s\n", a, appsReg.Names(), *addr, *storeDSN)
 	})

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/temperhq/temper/activities/commitlog"
+	deployacts "github.com/temperhq/temper/activities/deploy"
 	"github.com/temperhq/temper/activities/projection"
 	"github.com/temperhq/temper/api"
 	"github.com/temperhq/temper/authz"
@@ -51,11 +52,12 @@ func gatewayApps(ctx context.Context, reg *specengine.Registry, dirs []string, s
 		names = append(names, appName(d))
 	}
 	for _, n := range names {
+		files, _ := appFiles(dirs, n)
 		b, ok := appBundle(reg, dirs, n)
 		if !ok {
 			return nil, fmt.Errorf("app %s: no loaded bundle", n)
 		}
-		out.Activate(n, b)
+		out.ActivateFiles(n, b, files)
 		for _, t := range b.TableList {
 			if err := st.EnsureSet(ctx, store.SetSchema{App: n, Set: t.EntitySet, EntityType: t.Entity, Schema: api.Schema(b, t)}); err != nil {
 				return nil, fmt.Errorf("lay out %s/%s: %w", n, t.EntitySet, err)
@@ -89,8 +91,13 @@ func serveHTTP(ctx context.Context, addr string, h http.Handler, ready func(stri
 // gatewaySecurity builds the gateway's authentication, Cedar engine (with
 // every active app's bundle policies loaded) and trajectory recorder.
 // insecureHeader trusts X-Temper-Principal from loopback (dev only).
-func gatewaySecurity(ctx context.Context, st store.Store, reg *api.Apps, insecureHeader bool, log *slog.Logger) (api.Security, error) {
+func gatewaySecurity(ctx context.Context, st store.Store, reg *api.Apps, insecureHeader bool, platform string, log *slog.Logger) (api.Security, error) {
 	eng := authz.New(st)
+	if platform != "" {
+		if err := eng.SetPlatform([]byte(platform)); err != nil {
+			return api.Security{}, err
+		}
+	}
 	for _, n := range reg.Names() {
 		b, _ := reg.Get(n)
 		if err := eng.Load(ctx, n, b.Policies); err != nil {
@@ -103,4 +110,36 @@ func gatewaySecurity(ctx context.Context, st store.Store, reg *api.Apps, insecur
 		Governance: st,
 		Recorder:   api.NewRecorder(st, log),
 	}, nil
+}
+
+// storeFallback finds spec versions deployed through any gateway: the
+// worker's registry asks it for a version it does not hold.
+func storeFallback(st store.Store, log *slog.Logger) func(string) (*specengine.Bundle, bool) {
+	return func(version string) (*specengine.Bundle, bool) {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		avs, err := st.ActiveVersions(ctx)
+		if err != nil {
+			log.Warn("look up a spec version", "version", version, "error", err)
+			return nil, false
+		}
+		for _, av := range avs {
+			sv, err := st.SpecVersion(ctx, av.App, version)
+			if err != nil {
+				continue
+			}
+			b, err := specengine.Load(sv.Files)
+			if err != nil {
+				log.Error("a stored spec version does not load", "app", av.App, "version", version, "error", err)
+				return nil, false
+			}
+			return b, true
+		}
+		return nil, false
+	}
+}
+
+// deployActivities are the worker's steps of the deploy pipeline.
+func deployActivities(st store.Store, reg *specengine.Registry) *deployacts.Activities {
+	return &deployacts.Activities{Store: st, Registry: reg, Schema: api.Schema}
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
+	"os"
 	"strings"
 
 	"github.com/temperhq/temper/specengine"
@@ -25,7 +27,9 @@ func (*verifyCmd) synopsis() string {
 var ErrVerificationFailed = errors.New("verification failed")
 
 func (c *verifyCmd) run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fset := newFlags("verify", stderr, "verify [--json] [--level L0,L1,L2,L3] [--seed N] [--dump-smt DIR] FILE|DIR")
+	fset := newFlags("verify", stderr, "verify [--json] [--level L0,L1,L2,L3] [--seed N] [--dump-smt DIR] [--remote URL [--token T]] FILE|DIR")
+	remoteURL := fset.String("remote", "", "verify on this Temper server (its pipeline, without deploying) instead of here")
+	token := fset.String("token", os.Getenv("TEMPER_TOKEN"), "with --remote: a bearer `token` (default $TEMPER_TOKEN)")
 	asJSON := fset.Bool("json", false, "print the report as JSON")
 	levels := fset.String("level", "", "comma-separated levels to run (L0, L1, L2, L3, cross); default all")
 	seed := fset.Uint64("seed", 0, "seed for L2 and L3 (0: the default seed)")
@@ -36,6 +40,9 @@ func (c *verifyCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 	if fset.NArg() != 1 {
 		fset.Usage()
 		return fmt.Errorf("%w: verify takes one FILE or DIR", ErrUsage)
+	}
+	if *remoteURL != "" {
+		return verifyRemote(ctx, &remote{url: *remoteURL, token: *token}, fset.Arg(0), stdout)
 	}
 	opts := verification.Options{Seed: *seed, DumpSMT: *dump}
 	if *levels != "" {
@@ -79,6 +86,28 @@ func (c *verifyCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 	}
 	if !rep.Passed {
 		return fmt.Errorf("%w: %s", ErrVerificationFailed, fset.Arg(0))
+	}
+	return nil
+}
+
+// verifyRemote runs a server's pipeline on a bundle without deploying it.
+func verifyRemote(ctx context.Context, r *remote, path string, stdout io.Writer) error {
+	if err := r.check(); err != nil {
+		return err
+	}
+	body, err := bundleText(path)
+	if err != nil {
+		return err
+	}
+	st, b, h, err := r.send(ctx, http.MethodPost, "/api/verify?wait=10m", "application/json", body)
+	if err != nil {
+		return err
+	}
+	if err := r.deployAnswer(ctx, stdout, st, b, h, true); err != nil {
+		if errors.Is(err, ErrDeployFailed) {
+			return fmt.Errorf("%w: %v", ErrVerificationFailed, err)
+		}
+		return err
 	}
 	return nil
 }

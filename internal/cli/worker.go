@@ -66,7 +66,9 @@ func (*workerCmd) run(ctx context.Context, args []string, stdout, stderr io.Writ
 	}
 	defer c.Close()
 	if st != nil {
+		reg.Fallback = storeFallback(st, log)
 		opts.Gate = &gate.Gate{Bundles: reg, Store: st}
+		opts.Deploy = deployActivities(st, reg)
 	} else {
 		log.Warn("no --store: internal dispatches (timers) are refused, since no policies can authorize them")
 	}
@@ -86,24 +88,23 @@ func appName(dir string) string { return filepath.Base(filepath.Clean(dir)) }
 // appBundle finds the bundle an app name refers to: a bundled app by name,
 // or a --bundle directory by base name.
 func appBundle(reg *specengine.Registry, dirs []string, app string) (*specengine.Bundle, bool) {
-	var files map[string][]byte
+	files, ok := appFiles(dirs, app)
+	if !ok {
+		return nil, false
+	}
+	return reg.Bundle(specengine.Hash(files))
+}
+
+// appFiles reads the files of a bundled app or a --bundle directory.
+func appFiles(dirs []string, app string) (map[string][]byte, bool) {
 	for _, d := range dirs {
 		if appName(d) == app {
 			f, err := ReadBundle(d)
-			if err != nil {
-				return nil, false
-			}
-			files = f
+			return f, err == nil
 		}
 	}
-	if files == nil {
-		f, err := apps.Files(app)
-		if err != nil {
-			return nil, false
-		}
-		files = f
-	}
-	return reg.Bundle(specengine.Hash(files))
+	f, err := apps.Files(app)
+	return f, err == nil
 }
 
 // registry loads the bundled example apps and the given bundle directories.

@@ -1,6 +1,8 @@
 package expr
 
 import (
+	"encoding/json"
+	"math/big"
 	"strconv"
 	"strings"
 )
@@ -83,6 +85,10 @@ type Value struct {
 	K Kind
 	N int64 // Int; Bool as 0 or 1
 	F float64
+	// S is the text of a String. Of a Float it is empty, or the exact
+	// decimal text of a number F only approximates (an Edm.Decimal with
+	// more digits than a float64 holds), kept for output: arithmetic and
+	// comparisons use F.
 	S string
 	L []string
 }
@@ -106,6 +112,27 @@ func ListVal(l []string) Value { return Value{K: List, L: l} }
 
 // FloatVal returns a float value.
 func FloatVal(f float64) Value { return Value{K: Float, F: f} }
+
+// DecimalVal returns a float value read from the decimal text s: F is the
+// nearest float64, and s is kept when F does not round-trip to the same
+// number, so that the value is written back exactly.
+func DecimalVal(f float64, s string) Value {
+	v := Value{K: Float, F: f}
+	if !sameNumber(strconv.FormatFloat(f, 'g', -1, 64), s) {
+		v.S = s
+	}
+	return v
+}
+
+// sameNumber reports whether two decimal texts denote the same number.
+func sameNumber(a, b string) bool {
+	if a == b {
+		return true
+	}
+	x, okx := new(big.Rat).SetString(a)
+	y, oky := new(big.Rat).SetString(b)
+	return okx && oky && x.Cmp(y) == 0
+}
 
 // IsNull reports whether v is absent.
 func (v Value) IsNull() bool { return v.K == Null }
@@ -172,7 +199,8 @@ func (v Value) String() string {
 }
 
 // Any converts v to a plain Go value (nil, bool, int64, float64, string,
-// []string) for JSON encoding.
+// []string) for JSON encoding; a Float with exact decimal text is a
+// json.Number of that text.
 func (v Value) Any() any {
 	switch v.K {
 	case Bool:
@@ -180,6 +208,9 @@ func (v Value) Any() any {
 	case Int:
 		return v.N
 	case Float:
+		if v.S != "" {
+			return json.Number(v.S)
+		}
 		return v.F
 	case String:
 		return v.S

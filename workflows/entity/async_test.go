@@ -66,7 +66,7 @@ func TestActAsync(t *testing.T) {
 	}
 	close(hook.release)
 	e, done, err := it.client.Outcome(ctx, acc, 20*time.Second)
-	if !done || err != nil || e.Fields["n"] != float64(1) || e.Version != 1 {
+	if !done || err != nil || e.Fields["n"] != int64(1) || e.Version != 1 {
 		t.Fatalf("Outcome after release: %+v done %v, %v", e, done, err)
 	}
 

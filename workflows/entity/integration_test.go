@@ -209,7 +209,7 @@ func TestManyActionsAcrossRuns(t *testing.T) {
 			t.Fatalf("action %d: %v", i, err)
 		}
 	}
-	if last.Fields["n"] != float64(n) || last.Version != n {
+	if last.Fields["n"] != int64(n) || last.Version != n {
 		t.Fatalf("after %d actions: %+v", n, last)
 	}
 	resp, err := it.c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Namespace: it.ts.GetDefaultNamespace(),

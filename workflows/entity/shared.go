@@ -81,10 +81,10 @@ var ErrSpecNotFound = errors.New("spec version not found")
 // Start is the workflow input. On the first run Body is the create body;
 // a continued run carries Carry instead.
 type Start struct {
-	Ref    Ref            `json:"ref"`
-	Entity string         `json:"entity"`
-	Spec   string         `json:"spec"`
-	Body   map[string]any `json:"body,omitempty"`
+	Ref    Ref    `json:"ref"`
+	Entity string `json:"entity"`
+	Spec   string `json:"spec"`
+	Body   Values `json:"body,omitempty"`
 	// Creator is the principal that created the entity.
 	Creator string `json:"creator,omitempty"`
 	// IdempotencyKey of the create request: a repeated create with the same
@@ -122,8 +122,8 @@ type Timer struct {
 
 // Request is an action sent to an entity.
 type Request struct {
-	Action string         `json:"action"`
-	Params map[string]any `json:"params,omitempty"`
+	Action string `json:"action"`
+	Params Values `json:"params,omitempty"`
 	// Spec, when set, is the app's active spec version; an entity running
 	// an older version moves to it before applying the action (hot reload
 	// without restarting anything).
@@ -137,20 +137,20 @@ type Request struct {
 	// If-Match ETag), checked atomically by the validator.
 	IfVersion *int64 `json:"if_version,omitempty"`
 	// Update, with an empty Action, writes data-model fields (PATCH).
-	Update map[string]any `json:"update,omitempty"`
+	Update Values `json:"update,omitempty"`
 	// Delete, with an empty Action, ends the entity.
 	Delete bool `json:"delete,omitempty"`
 }
 
 // Entity is the entity as the handlers return and the query reads it.
 type Entity struct {
-	Ref     Ref            `json:"ref"`
-	Entity  string         `json:"entity"`
-	Spec    string         `json:"spec"`
-	Version int64          `json:"version"`
-	Status  string         `json:"status"`
-	Fields  map[string]any `json:"fields"`
-	Creator string         `json:"creator,omitempty"`
+	Ref     Ref    `json:"ref"`
+	Entity  string `json:"entity"`
+	Spec    string `json:"spec"`
+	Version int64  `json:"version"`
+	Status  string `json:"status"`
+	Fields  Values `json:"fields"`
+	Creator string `json:"creator,omitempty"`
 	// CreateKey is the idempotency key of the create request.
 	CreateKey string `json:"create_key,omitempty"`
 	// Deleted is set once the entity was deleted; its closed workflow
@@ -160,17 +160,17 @@ type Entity struct {
 
 // Commit is what the after-commit hook receives: one committed transition.
 type Commit struct {
-	Ref       Ref            `json:"ref"`
-	Entity    string         `json:"entity"`
-	Spec      string         `json:"spec"`
-	Action    string         `json:"action"` // "" for the create
-	Params    map[string]any `json:"params,omitempty"`
-	Principal string         `json:"principal,omitempty"`
-	Before    string         `json:"before,omitempty"`
-	Deleted   bool           `json:"deleted,omitempty"`
-	After     Entity         `json:"after"`
-	Outgoing  []Outgoing     `json:"outgoing,omitempty"`
-	At        time.Time      `json:"at"`
+	Ref       Ref        `json:"ref"`
+	Entity    string     `json:"entity"`
+	Spec      string     `json:"spec"`
+	Action    string     `json:"action"` // "" for the create
+	Params    Values     `json:"params,omitempty"`
+	Principal string     `json:"principal,omitempty"`
+	Before    string     `json:"before,omitempty"`
+	Deleted   bool       `json:"deleted,omitempty"`
+	After     Entity     `json:"after"`
+	Outgoing  []Outgoing `json:"outgoing,omitempty"`
+	At        time.Time  `json:"at"`
 }
 
 // Outgoing is the serializable form of the work a transition asks for.
@@ -205,14 +205,14 @@ type Gate interface {
 // Dispatch is an internal dispatch to authorize: who, what, and the
 // entity as it is.
 type Dispatch struct {
-	Ref       Ref            `json:"ref"`
-	Entity    string         `json:"entity"`
-	Spec      string         `json:"spec"`
-	Action    string         `json:"action"`
-	Principal string         `json:"principal"`
-	Status    string         `json:"status"`
-	Fields    map[string]any `json:"fields,omitempty"`
-	Creator   string         `json:"creator,omitempty"`
+	Ref       Ref    `json:"ref"`
+	Entity    string `json:"entity"`
+	Spec      string `json:"spec"`
+	Action    string `json:"action"`
+	Principal string `json:"principal"`
+	Status    string `json:"status"`
+	Fields    Values `json:"fields,omitempty"`
+	Creator   string `json:"creator,omitempty"`
 }
 
 // Verdict is the gate's answer.

@@ -83,7 +83,7 @@ func (w *Workflows) Entity(ctx workflow.Context, in Start) error {
 	}
 	e.upsert(ctx)
 	if in.Carry == nil {
-		e.afterCommit(ctx, "", nil, "", "", nil, in.Creator)
+		e.afterCommit(ctx, "", in.Body, "", "", nil, in.Creator)
 		e.armStateTimeout(ctx)
 	} else {
 		for _, tm := range in.Carry.Timers {

@@ -178,7 +178,7 @@ func TestActionsAcceptAndReject(t *testing.T) {
 	f.update(7*time.Second, "u2", Request{Action: "Start"}, &retry) // same update id: the first result
 	f.env.RegisterDelayedCallback(func() {
 		e := f.query(t)
-		if e.Status != "InProgress" || e.Version != 2 || e.Fields["priority"] != float64(4) {
+		if e.Status != "InProgress" || e.Version != 2 || e.Fields["priority"] != int64(4) {
 			t.Errorf("query: %+v", e)
 		}
 		f.env.CancelWorkflow()

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math/big"
+	"strconv"
 )
 
 // EncodeJSON marshals a field or parameter map; nil becomes {}.
@@ -16,7 +18,8 @@ func EncodeJSON(m map[string]any) ([]byte, error) {
 
 // DecodeJSON unmarshals a field or parameter map. Integral numbers
 // become int64 and other numbers float64, so a projection reads back with
-// the Go types it was written with.
+// the Go types it was written with; a number a float64 cannot hold
+// exactly (a long Edm.Decimal) stays a json.Number, its exact text.
 func DecodeJSON(b []byte) (map[string]any, error) {
 	if len(b) == 0 {
 		return nil, nil
@@ -39,7 +42,10 @@ func numbers(v any) any {
 		if n, err := x.Int64(); err == nil {
 			return n
 		}
-		f, _ := x.Float64()
+		f, err := x.Float64()
+		if err != nil || !sameNumber(strconv.FormatFloat(f, 'g', -1, 64), string(x)) {
+			return x
+		}
 		return f
 	case []any:
 		for i := range x {
@@ -67,4 +73,14 @@ func (t *Transition) Check() error {
 		return fmt.Errorf("transitions %s: app, set and key are required", t.Ref)
 	}
 	return nil
+}
+
+// sameNumber reports whether two decimal texts denote the same number.
+func sameNumber(a, b string) bool {
+	if a == b {
+		return true
+	}
+	x, okx := new(big.Rat).SetString(a)
+	y, oky := new(big.Rat).SetString(b)
+	return okx && oky && x.Cmp(y) == 0
 }

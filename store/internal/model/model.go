@@ -42,7 +42,8 @@ type Transition struct {
 	Ref
 	Type    string `json:"type"`
 	Version int64  `json:"version"`
-	// Action is "" for the create, or a pseudo-action such as "$update".
+	// Action is "" for the create (Params is then the create body), or a
+	// pseudo-action such as "$update".
 	Action    string         `json:"action"`
 	Params    map[string]any `json:"params,omitempty"`
 	Principal string         `json:"principal,omitempty"`
