@@ -148,6 +148,11 @@ func (s *Server) startAsync(r *request, req entity.Request, kind, ret string) (b
 	if !ok || !parsePrefer(r.c.Request()).async {
 		return false, nil
 	}
+	if q := r.query; q != nil && (q.Select != nil || q.Expand != nil) {
+		// The status monitor renders the whole entity: a request that
+		// shapes its answer is processed synchronously.
+		return false, nil
+	}
 	id := r.c.Request().Header.Get("Idempotency-Key")
 	if id == "" {
 		id = s.cfg.NewID()

@@ -253,6 +253,9 @@ func (s *Server) writeProperty(r *request, name string) error {
 		if err := numbersFromStrings(r, fields); err != nil {
 			return err
 		}
+		if err := enumValues(r, r.table, fields); err != nil {
+			return err
+		}
 		val = fields[name]
 	} else if body, err := s.decodeJSON(r.c, true); err != nil {
 		return err
@@ -307,6 +310,9 @@ func (s *Server) create(r *request) error {
 	if err := numbersFromStrings(r, body); err != nil {
 		return err
 	}
+	if err := enumValues(r, r.table, body); err != nil {
+		return err
+	}
 	dropComputed(r.table, body)
 	key, err := r.bodyKey(body, s.cfg.NewID)
 	if err != nil {
@@ -338,7 +344,7 @@ func (s *Server) start(r *request, key string, body map[string]any) error {
 		h.Set("Preference-Applied", "return=minimal")
 		return r.c.NoContent(http.StatusNoContent)
 	}
-	return writeJSON(r, http.StatusCreated, render(r, e, nil, true))
+	return s.writeRepresentation(r, http.StatusCreated, e)
 }
 
 // action runs a bound action through the workflow: 200 with the entity,
@@ -389,7 +395,36 @@ func (s *Server) action(r *request, qualified string) error {
 		r.c.Response().Header().Set("Preference-Applied", "return=minimal")
 		return r.c.NoContent(http.StatusNoContent)
 	}
-	return writeJSON(r, http.StatusOK, render(r, e, nil, true))
+	return s.writeRepresentation(r, http.StatusOK, e)
+}
+
+// writeRepresentation answers a create, update or action with the entity,
+// shaped by the request's $select and $expand (OData 4.01 §11.4: data
+// modification requests may take them).
+func (s *Server) writeRepresentation(r *request, status int, e entity.Entity) error {
+	out, err := s.renderEntity(r, e, r.query)
+	if err != nil {
+		return err
+	}
+	out["@odata.context"] = contextURL(r, r.table, r.query, true)
+	return writeJSON(r, status, out)
+}
+
+// checkWriteOptions refuses query options a write has no use for (400)
+// and checks the $select and $expand a create, update or action applies
+// to the entity it returns.
+func checkWriteOptions(r *request) error {
+	q := r.query
+	if hasCollectionOptions(q) {
+		return errorf(http.StatusBadRequest, "BadRequest", "%s takes no $filter, $orderby, $top, $skip, $count or $search", r.c.Request().Method)
+	}
+	if r.c.Request().Method == http.MethodDelete && (q.Select != nil || q.Expand != nil) {
+		return errorf(http.StatusBadRequest, "BadRequest", "DELETE takes no $select or $expand")
+	}
+	if err := checkSelect(r, q.Select); err != nil {
+		return err
+	}
+	return checkExpand(r, r.table, q.Expand)
 }
 
 // refuseIfNoneMatch evaluates If-None-Match before a write that cannot
@@ -419,6 +454,9 @@ func (s *Server) update(r *request) error {
 		return err
 	}
 	if err := numbersFromStrings(r, body); err != nil {
+		return err
+	}
+	if err := enumValues(r, r.table, body); err != nil {
 		return err
 	}
 	cond, err := writeConditions(r)
@@ -475,16 +513,16 @@ func (s *Server) update(r *request) error {
 	if err != nil {
 		return err
 	}
-	return updated(r, e)
+	return s.updated(r, e)
 }
 
 // updated answers a successful update: 204, or 200 with the entity under
 // return=representation.
-func updated(r *request, e entity.Entity) error {
+func (s *Server) updated(r *request, e entity.Entity) error {
 	r.c.Response().Header().Set("ETag", etag(e.Version))
 	if parsePrefer(r.c.Request()).representation {
 		r.c.Response().Header().Set("Preference-Applied", "return=representation")
-		return writeJSON(r, http.StatusOK, render(r, e, nil, true))
+		return s.writeRepresentation(r, http.StatusOK, e)
 	}
 	return r.c.NoContent(http.StatusNoContent)
 }
@@ -524,7 +562,7 @@ func (s *Server) unchanged(r *request, cond conditions, insert map[string]any) e
 	if cond.version != nil && *cond.version != e.Version {
 		return errorf(http.StatusPreconditionFailed, "PreconditionFailed", "%s is at version %d, not %d", r.entityPath(r.key), e.Version, *cond.version)
 	}
-	return updated(r, e)
+	return s.updated(r, e)
 }
 
 // delete ends the entity.

@@ -17,6 +17,7 @@ import (
 	deployacts "github.com/temperhq/temper/activities/deploy"
 	"github.com/temperhq/temper/activities/gate"
 	"github.com/temperhq/temper/activities/projection"
+	"github.com/temperhq/temper/activities/reaction"
 	"github.com/temperhq/temper/api"
 	"github.com/temperhq/temper/authz"
 	"github.com/temperhq/temper/dev/apps"
@@ -93,8 +94,10 @@ func newStackWith(t *testing.T, o stackOptions) *stack {
 		}
 	}
 	c := ts.GetDefaultClient()
-	w := worker.New(c, reg, &projection.Hook{Store: st}, worker.Options{TaskQueue: "gw", Gate: &gate.Gate{Bundles: reg, Store: st},
-		Deploy: &deployacts.Activities{Store: st, Registry: reg, Schema: api.Schema, Verifier: o.verifier}})
+	g := &gate.Gate{Bundles: reg, Store: st}
+	w := worker.New(c, reg, &projection.Hook{Store: st}, worker.Options{TaskQueue: "gw", Gate: g,
+		Deploy:  &deployacts.Activities{Store: st, Registry: reg, Schema: api.Schema, Verifier: o.verifier},
+		Reactor: &reaction.Reactor{Entities: &entity.Client{Temporal: c, TaskQueue: "gw"}, Gate: g}})
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}

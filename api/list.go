@@ -11,6 +11,7 @@ import (
 
 	"github.com/temperhq/temper/api/odata/uri"
 	"github.com/temperhq/temper/specengine"
+	"github.com/temperhq/temper/specengine/csdl"
 	"github.com/temperhq/temper/specengine/expr"
 	"github.com/temperhq/temper/store"
 	"github.com/temperhq/temper/workflows/entity"
@@ -41,9 +42,16 @@ func Schema(b *specengine.Bundle, t *specengine.Table) store.Schema {
 	for _, k := range t.KeyProps {
 		props[k] = "Edm.String"
 	}
+	var enums map[string]store.Enum
 	if et := b.Model.EntityType(t.Namespace + "." + t.Entity); et != nil {
 		for _, p := range b.Model.AllProperties(et) {
 			props[p.Name] = p.Type
+			if e := b.Model.EnumType(p.Type); e != nil {
+				if enums == nil {
+					enums = map[string]store.Enum{}
+				}
+				enums[p.Type] = storeEnum(e)
+			}
 		}
 	}
 	for _, v := range t.Vars {
@@ -51,7 +59,57 @@ func Schema(b *specengine.Bundle, t *specengine.Table) store.Schema {
 			props[v.Name] = specengine.EdmType(v.Type)
 		}
 	}
-	return store.Schema{Properties: props, Key: append([]string(nil), t.KeyProps...)}
+	return store.Schema{Properties: props, Key: append([]string(nil), t.KeyProps...), Enums: enums}
+}
+
+// storeEnum is the store's view of an enumeration type: members with their
+// values (CSDL: consecutive from 0 when the model gives none).
+func storeEnum(e *csdl.EnumType) store.Enum {
+	out := store.Enum{Flags: e.IsFlags}
+	next := int64(0)
+	for _, m := range e.Members {
+		v := next
+		if m.Value != nil {
+			v = *m.Value
+		}
+		out.Members = append(out.Members, store.EnumMember{Name: m.Name, Value: v})
+		next = v + 1
+	}
+	return out
+}
+
+// enumValues checks the values a write gives enumeration-typed properties
+// of t (JSON Format §7.1: a string of member names or values, comma
+// separated for flags) and rewrites them as member names, which is what
+// entities hold and queries compare.
+func enumValues(r *request, t *specengine.Table, body map[string]any) error {
+	types := Schema(r.bundle, t)
+	for k, v := range body {
+		e, ok := types.Enums[types.Properties[k]]
+		if !ok || v == nil {
+			continue
+		}
+		s, ok := v.(string)
+		if !ok {
+			return &Error{Status: http.StatusBadRequest, Code: "BadRequest", Target: k,
+				Message: k + " is an enumeration (" + types.Properties[k] + "): give a member name as a string"}
+		}
+		parts := []string{s}
+		if e.Flags {
+			parts = strings.Split(s, ",")
+		}
+		names := make([]string, 0, len(parts))
+		for _, p := range parts {
+			m, ok := e.Member(strings.TrimSpace(p))
+			if !ok {
+				return &Error{Status: http.StatusBadRequest, Code: "BadRequest", Target: k,
+					Message: k + ": " + strconv.Quote(strings.TrimSpace(p)) + " is not a member of " + types.Properties[k]}
+			}
+			names = append(names, m.Name)
+		}
+		body[k] = strings.Join(names, ",")
+	}
+	return nil
 }
 
 // list serves a collection (or its /$count) from the projection, with

@@ -196,6 +196,9 @@ func (s *Server) dispatch(c echo.Context) error {
 		case http.MethodGet, http.MethodHead:
 			return s.list(r, false)
 		case http.MethodPost:
+			if err := checkWriteOptions(r); err != nil {
+				return err
+			}
 			return s.create(r)
 		}
 		return methodNotAllowed(c, "GET, POST")
@@ -210,15 +213,22 @@ func (s *Server) dispatch(c echo.Context) error {
 		switch req.Method {
 		case http.MethodGet, http.MethodHead:
 			return s.get(r)
-		case http.MethodPatch, http.MethodPut:
+		case http.MethodPatch, http.MethodPut, http.MethodDelete:
+			if err := checkWriteOptions(r); err != nil {
+				return err
+			}
+			if req.Method == http.MethodDelete {
+				return s.delete(r)
+			}
 			return s.update(r)
-		case http.MethodDelete:
-			return s.delete(r)
 		}
 		return methodNotAllowed(c, "GET, PATCH, PUT, DELETE")
 	case len(rest) == 1 && (rest[0].Kind == ast.SegOperation || rest[0].Kind == ast.SegNavigation && strings.Contains(rest[0].Name, ".")):
 		if req.Method != http.MethodPost {
 			return methodNotAllowed(c, "POST")
+		}
+		if err := checkWriteOptions(r); err != nil {
+			return err
 		}
 		return s.action(r, rest[0].Name)
 	case navPath:
@@ -427,9 +437,17 @@ func render(r *request, e entity.Entity, selected []ast.SelectItem, withContext 
 	}
 	out["@odata.etag"] = etag(e.Version)
 	if r.metadata == "full" {
+		// Full metadata spells out what minimal leaves to the client to
+		// compute: identity, type and the links of every navigation
+		// property (JSON Format §4.5).
+		id := r.entityURL(e.Ref.Key)
 		out["@odata.type"] = "#" + r.table.Namespace + "." + r.table.Entity
-		out["@odata.id"] = r.entityURL(e.Ref.Key)
-		out["@odata.editLink"] = r.entityURL(e.Ref.Key)
+		out["@odata.id"] = id
+		out["@odata.editLink"] = id
+		for _, n := range navNames(r, r.table) {
+			out[n+"@odata.navigationLink"] = id + "/" + n
+			out[n+"@odata.associationLink"] = id + "/" + n + "/$ref"
+		}
 	}
 	fields := map[string]any{}
 	for k, v := range e.Fields {

@@ -265,6 +265,9 @@ func (s *Server) createRelated(r *request, n *navigation) error {
 	if err := numbersFromStrings(sub, body); err != nil {
 		return err
 	}
+	if err := enumValues(sub, n.target, body); err != nil {
+		return err
+	}
 	dropComputed(n.target, body)
 	fk, err := keyValueOf(r, r.table, r.key)
 	if err != nil {
@@ -829,6 +832,12 @@ func (s *Server) decodeEntityBody(r *request) (map[string]any, error) {
 		val    any
 	}
 	binds := map[string]binding{}
+	for k := range body {
+		if isNavigation(r, r.table, k) {
+			return nil, &Error{Status: http.StatusNotImplemented, Code: "NotImplemented", Target: k,
+				Message: "deep inserts and updates (" + k + " inline) are not supported: bind with " + k + "@odata.bind, or POST to <Set>(<key>)/" + k}
+		}
+	}
 	for k, v := range body {
 		nav, ok := strings.CutSuffix(k, "@odata.bind")
 		if !ok {

@@ -75,13 +75,18 @@ when { resource has principal && resource.principal == principal };
 
 // DefaultAppPolicies govern an app whose bundle brings no *.cedar file:
 // an agent may create entities and list the sets, and read and act on
-// the entities it created; everything else waits for an approval.
+// the entities it created, and the spec's own timers and reactions run;
+// everything else waits for an approval.
 const DefaultAppPolicies = `@id("default:agents-create-and-list")
 permit (principal is Agent, action in [Action::"create", Action::"list"], resource);
 
 @id("default:agents-own-entities")
 permit (principal is Agent, action, resource)
 when { resource has creator && resource.creator == principal };
+
+@id("default:system-dispatch")
+permit (principal is Service, action, resource)
+when { principal == Service::"timer" || principal == Service::"reaction" };
 `
 
 // DevPlatformPolicies are temper dev's platform policies (part of every

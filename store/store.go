@@ -23,6 +23,10 @@ type (
 	Transition = model.Transition
 	// Schema is what a query may name: property types and the key.
 	Schema = model.Schema
+	// Enum is an enumeration type a schema's properties name.
+	Enum = model.Enum
+	// EnumMember is a member of an enumeration.
+	EnumMember = model.EnumMember
 	// SetSchema is an entity set's schema, given at deploy.
 	SetSchema = model.SetSchema
 	// ListQuery is one page of an entity set.

@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	deployacts "github.com/temperhq/temper/activities/deploy"
+	"github.com/temperhq/temper/activities/reaction"
 	"github.com/temperhq/temper/workflows/deploy"
 	"github.com/temperhq/temper/workflows/entity"
 )
@@ -31,6 +32,9 @@ type Options struct {
 	Gate entity.Gate
 	// Deploy, when set, makes the worker run the deploy pipeline too.
 	Deploy *deployacts.Activities
+	// Reactor delivers entity triggers; without one they are not
+	// delivered (each attempt fails and is logged).
+	Reactor *reaction.Reactor
 }
 
 // OptionsFromEnv reads TEMPER_TASK_QUEUE, TEMPER_MAX_WORKFLOW_TASKS and
@@ -71,6 +75,9 @@ func New(c client.Client, specs entity.Specs, hook entity.Hook, opts Options) sd
 	Register(w, specs, hook, opts.Gate, opts.Entity)
 	if opts.Deploy != nil {
 		RegisterDeploy(w, opts.Deploy)
+	}
+	if opts.Reactor != nil {
+		w.RegisterActivityWithOptions(opts.Reactor.React, activity.RegisterOptions{Name: entity.ReactActivity})
 	}
 	return w
 }

@@ -12,6 +12,7 @@ import (
 	sdklog "go.temporal.io/sdk/log"
 
 	"github.com/temperhq/temper/activities/gate"
+	"github.com/temperhq/temper/activities/reaction"
 	"github.com/temperhq/temper/api"
 	"github.com/temperhq/temper/authz"
 	"github.com/temperhq/temper/dev/devserver"
@@ -73,7 +74,9 @@ func (*devCmd) run(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return errors.Join(fmt.Errorf("dial the dev server: %w", err), s.Stop())
 	}
 	reg.Fallback = storeFallback(st, log)
-	w := worker.New(c, reg, commitHook(st, log), worker.Options{Gate: &gate.Gate{Bundles: reg, Store: st}, Deploy: deployActivities(st, reg)})
+	g := &gate.Gate{Bundles: reg, Store: st}
+	w := worker.New(c, reg, commitHook(st, log), worker.Options{Gate: g, Deploy: deployActivities(st, reg),
+		Reactor: &reaction.Reactor{Entities: &entity.Client{Temporal: c, TaskQueue: worker.DefaultTaskQueue}, Gate: g}})
 	if err := w.Start(); err != nil {
 		c.Close()
 		return errors.Join(fmt.Errorf("start worker: %w", err), s.Stop())

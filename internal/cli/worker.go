@@ -13,10 +13,12 @@ import (
 	sdklog "go.temporal.io/sdk/log"
 
 	"github.com/temperhq/temper/activities/gate"
+	"github.com/temperhq/temper/activities/reaction"
 	"github.com/temperhq/temper/dev/apps"
 	"github.com/temperhq/temper/specengine"
 	"github.com/temperhq/temper/store"
 	"github.com/temperhq/temper/worker"
+	"github.com/temperhq/temper/workflows/entity"
 )
 
 type workerCmd struct{}
@@ -67,8 +69,10 @@ func (*workerCmd) run(ctx context.Context, args []string, stdout, stderr io.Writ
 	defer c.Close()
 	if st != nil {
 		reg.Fallback = storeFallback(st, log)
-		opts.Gate = &gate.Gate{Bundles: reg, Store: st}
+		g := &gate.Gate{Bundles: reg, Store: st}
+		opts.Gate = g
 		opts.Deploy = deployActivities(st, reg)
+		opts.Reactor = &reaction.Reactor{Entities: &entity.Client{Temporal: c, TaskQueue: opts.TaskQueue}, Gate: g}
 	} else {
 		log.Warn("no --store: internal dispatches (timers) are refused, since no policies can authorize them")
 	}

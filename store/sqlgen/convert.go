@@ -31,7 +31,7 @@ func stringLiteral(e ast.Expr) (*ast.Literal, bool) {
 // converts reports whether op converts a string literal operand.
 func converts(op ast.BinaryOp) bool {
 	switch op {
-	case ast.OpEq, ast.OpNe, ast.OpGt, ast.OpGe, ast.OpLt, ast.OpLe, ast.OpAdd, ast.OpSub, ast.OpMul,
+	case ast.OpEq, ast.OpNe, ast.OpGt, ast.OpGe, ast.OpLt, ast.OpLe, ast.OpHas, ast.OpAdd, ast.OpSub, ast.OpMul,
 		ast.OpDiv, ast.OpDivBy, ast.OpMod:
 		return true
 	}
@@ -69,6 +69,11 @@ func (b *builder) operands(x *ast.Binary) (l, r val, err error) {
 // becomes a literal of the kind other calls for.
 func (b *builder) against(e ast.Expr, other val, op ast.BinaryOp) (val, error) {
 	l, ok := stringLiteral(e)
+	if ok && other.enum != "" {
+		// A string facing an enumeration names a member (4.01: the type
+		// prefix is optional).
+		return b.enumMember(l.Off, other.enum, b.schema.Enums[other.enum], l.Value.(string))
+	}
 	if !ok || other.null || other.kind == model.KindString || other.kind == model.KindUnsupported {
 		return b.expr(e)
 	}

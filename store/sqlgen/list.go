@@ -86,6 +86,9 @@ func BuildList(d Dialect, t Table, q model.ListQuery) (*List, error) {
 		if v.coll || v.null {
 			return nil, qerr(it.Expr.Offset(), "$orderby needs a primitive value")
 		}
+		if v.enum != "" {
+			v = b.enumOrdinal(v) // by member value
+		}
 		if v.kind == model.KindBool && !v.lit {
 			// SQLite has no Boolean type; a condition orders as 0/1
 			// there and as false/true in PostgreSQL: the same order.

@@ -40,6 +40,10 @@ type val struct {
 	lit  bool // a bound non-null literal: never null
 	coll bool // a collection property (named by prop)
 	prop string
+	// enum is the enumeration type of a member name (a property of the
+	// type, or a literal): it compares only with its own type, and orders
+	// by member value.
+	enum string
 }
 
 func (v val) isBool() bool { return v.kind == model.KindBool && !v.coll && !v.null }
@@ -144,7 +148,7 @@ func (b *builder) expr(e ast.Expr) (val, error) {
 		case ast.LitNull:
 			return val{sql: "NULL", null: true}, nil
 		case ast.LitEnum:
-			return val{}, b.enumLiteral(x)
+			return b.enumLiteral(x)
 		}
 		k, v, err := literal(x)
 		if err != nil {
@@ -192,20 +196,55 @@ func (b *builder) value(k model.Kind, v any) val {
 	return b.lit(k, v)
 }
 
-// enumLiteral refuses Namespace.Type'Member': the store's schema names a
-// property's enumeration type but not its members, so it cannot compare
-// with one (501); a type no property has is unknown (400).
-func (b *builder) enumLiteral(l *ast.Literal) error {
+// enumLiteral translates Namespace.Type'Member' (a member name or value)
+// to the member name, which is what a property of the type holds. A type
+// the schema does not list the members of is 501 when a property has it,
+// unknown (400) otherwise; combined flags are 501.
+func (b *builder) enumLiteral(l *ast.Literal) (val, error) {
 	ev, ok := l.Value.(ast.EnumValue)
 	if !ok {
-		return qerr(l.Off, "malformed enumeration literal")
+		return val{}, qerr(l.Off, "malformed enumeration literal")
 	}
-	for _, typ := range b.schema.Properties {
-		if strings.TrimSuffix(strings.TrimPrefix(typ, "Collection("), ")") == ev.Type {
-			return unsupported(l.Off, "enumeration literals: the store's schema does not list the members of "+ev.Type)
+	e, ok := b.schema.Enums[ev.Type]
+	if !ok {
+		for _, typ := range b.schema.Properties {
+			if strings.TrimSuffix(strings.TrimPrefix(typ, "Collection("), ")") == ev.Type {
+				return val{}, unsupported(l.Off, "enumeration literals: the store's schema does not list the members of "+ev.Type)
+			}
 		}
+		return val{}, qerr(l.Off, "unknown enumeration type %q: no property of this entity set has it", ev.Type)
 	}
-	return qerr(l.Off, "unknown enumeration type %q: no property of this entity set has it", ev.Type)
+	if e.Flags {
+		return val{}, unsupported(l.Off, "flags enumerations ("+ev.Type+")")
+	}
+	if len(ev.Members) != 1 {
+		return val{}, qerr(l.Off, "%s is not a flags enumeration: a literal names one member", ev.Type)
+	}
+	return b.enumMember(l.Off, ev.Type, e, ev.Members[0])
+}
+
+// enumMember binds the member s (a name or a value) of enumeration typ.
+func (b *builder) enumMember(off int, typ string, e model.Enum, s string) (val, error) {
+	m, ok := e.Member(s)
+	if !ok {
+		return val{}, qerr(off, "%s has no member %s", typ, quote(s))
+	}
+	v := b.lit(model.KindString, m.Name)
+	v.enum = typ
+	return v, nil
+}
+
+// enumOrdinal is the member value of v, a member name of its enumeration:
+// what ordering comparisons and $orderby use.
+func (b *builder) enumOrdinal(v val) val {
+	e := b.schema.Enums[v.enum]
+	var sb strings.Builder
+	sb.WriteString("(CASE " + v.sql)
+	for _, m := range e.Members {
+		sb.WriteString(" WHEN " + b.bind(model.KindString, m.Name) + " THEN " + b.bind(model.KindInt, m.Value))
+	}
+	sb.WriteString(" END)")
+	return val{sql: sb.String(), kind: model.KindInt, lit: v.lit}
 }
 
 // property resolves a property of the entity to its column, or to its
@@ -225,6 +264,13 @@ func (b *builder) property(name string, off int) (val, error) {
 	typName, ok := b.schema.Properties[name]
 	if !ok {
 		return val{}, qerr(off, "unknown property %q", name)
+	}
+	if e, ok := b.schema.Enums[typName]; ok {
+		// An enumeration property holds a member name.
+		if e.Flags {
+			return val{}, unsupported(off, "properties of flags enumerations ("+typName+")")
+		}
+		return val{sql: b.d.Extract("t."+b.t.Doc, b.path(name), model.KindString), kind: model.KindString, enum: typName}, nil
 	}
 	t := parseType(typName)
 	if t.Kind == model.KindUnsupported {
@@ -406,9 +452,20 @@ func (b *builder) binary(x *ast.Binary) (val, error) {
 	if err != nil {
 		return val{}, err
 	}
+	if (l.enum != "" || r.enum != "") && l.enum != r.enum && !l.null && !r.null {
+		return val{}, qerr(x.Off, "cannot compare %s with %s", typeName(l), typeName(r))
+	}
 	if x.Op == ast.OpHas {
-		// An enumeration operand has failed above (no enumeration types).
-		return val{}, qerr(x.Off, "has needs an enumeration value on the left and an enumeration literal on the right")
+		// A member of an enumeration that is not a flags one has only
+		// itself.
+		if l.enum == "" || !r.lit || r.coll {
+			return val{}, qerr(x.Off, "has needs an enumeration value on the left and an enumeration literal on the right")
+		}
+		return b.compared("(" + l.sql + " = " + r.sql + ")"), nil
+	}
+	if l.enum != "" && cmpOps[x.Op] != "" && !l.null && !r.null {
+		// Enumerations order by member value.
+		l, r = b.enumOrdinal(l), b.enumOrdinal(r)
 	}
 	if l.coll && r.coll && (x.Op == ast.OpEq || x.Op == ast.OpNe) {
 		return b.collectionsEqual(x, l, r)
@@ -513,8 +570,8 @@ func (b *builder) in(x *ast.Binary) (val, error) {
 			hasNull = true
 			continue
 		}
-		if v.coll || !comparable(l.kind, v.kind) || l.null {
-			return val{}, qerr(it.Offset(), "cannot compare %s with %s", kindName(l.kind), kindName(v.kind))
+		if v.coll || !comparable(l.kind, v.kind) || l.null || l.enum != v.enum {
+			return val{}, qerr(it.Offset(), "cannot compare %s with %s", typeName(l), typeName(v))
 		}
 		items = append(items, v.sql)
 	}
@@ -614,4 +671,12 @@ func (b *builder) newAlias() string {
 	a := fmt.Sprintf("l%d", b.alias)
 	b.alias++
 	return a
+}
+
+// typeName names the type of v for messages: its enumeration or kind.
+func typeName(v val) string {
+	if v.enum != "" {
+		return v.enum
+	}
+	return kindName(v.kind)
 }

@@ -18,7 +18,13 @@ var confSchema = store.Schema{
 		"score": "Edm.Double", "done": "Edm.Boolean", "due": "Edm.Date", "at": "Edm.DateTimeOffset",
 		"slot": "Edm.TimeOfDay", "ref": "Edm.Guid", "labels": "Collection(Edm.String)",
 		"nums": "Collection(Edm.Int32)", "blob": "Edm.Binary", "dur": "Edm.Duration", "code": "Edm.String",
-		"color": "NS.Color", "tags": "Collection(Edm.String)",
+		"color": "NS.Color", "tags": "Collection(Edm.String)", "perms": "NS.Perms",
+	},
+	// Member values differ from declaration and name order, so ordering
+	// by value shows.
+	Enums: map[string]store.Enum{
+		"NS.Color": {Members: []store.EnumMember{{Name: "Red", Value: 2}, {Name: "Green", Value: 0}, {Name: "Blue", Value: 1}}},
+		"NS.Perms": {Flags: true, Members: []store.EnumMember{{Name: "Read", Value: 1}, {Name: "Write", Value: 2}}},
 	},
 }
 
@@ -33,14 +39,14 @@ type row struct {
 var confRows = []row{
 	{"t01", "Open", map[string]any{"title": "Alpha", "priority": 5, "score": 1.5, "done": false, "due": "2024-01-15",
 		"at": "2024-01-15T10:30:00Z", "slot": "09:00:00", "labels": []any{"urgent", "backend"}, "nums": []any{1, 2, 3},
-		"dur": "P1DT2H", "code": "42", "tags": []any{"urgent", "backend"}}},
+		"dur": "P1DT2H", "code": "42", "tags": []any{"urgent", "backend"}, "color": "Red"}},
 	{"t02", "Open", map[string]any{"title": "beta", "priority": 3, "score": 2.25, "done": true, "due": "2024-02-29",
 		"at": "2024-02-29T23:59:59.5+02:00", "slot": "13:45:30.25", "labels": []any{"frontend"}, "nums": []any{5},
-		"dur": "PT36H", "code": "007", "tags": []any{"frontend", "x"}}},
+		"dur": "PT36H", "code": "007", "tags": []any{"frontend", "x"}, "color": "Green"}},
 	{"t03", "Open", map[string]any{"title": "Gamma ray", "priority": 1, "score": -0.5, "done": false, "due": "2023-12-31",
-		"at": "2023-12-31T23:00:00-05:00", "labels": []any{}, "nums": []any{}, "dur": "-PT30M", "code": "-3", "tags": []any{}}},
+		"at": "2023-12-31T23:00:00-05:00", "labels": []any{}, "nums": []any{}, "dur": "-PT30M", "code": "-3", "tags": []any{}, "color": "Blue"}},
 	{"t04", "InProgress", map[string]any{"title": "delta", "priority": 4, "score": 10, "done": true, "labels": []any{"backend", "urgent"},
-		"dur": "PT0.5S", "code": "x1", "tags": []any{"urgent", "backend"}}},
+		"dur": "PT0.5S", "code": "x1", "tags": []any{"urgent", "backend"}, "color": "Red"}},
 	{"t05", "InProgress", map[string]any{"title": "Épée", "priority": nil, "done": nil, "dur": "p1d", "code": "2024-01-15"}},
 	{"t06", "Done", map[string]any{"title": "it's quoted", "priority": 2, "score": 3.75, "labels": []any{"it's"},
 		"dur": "P1Y", "code": "1.5"}},

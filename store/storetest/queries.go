@@ -210,6 +210,18 @@ var filterCases = []filterCase{
 	{"LIKE wildcards are literal", call("contains", p("title"), str("%")), ks(11)},
 	{"underscore is literal", call("contains", p("title"), str("_w")), ks(11)},
 	{"no match", eq(p("title"), str("' OR '1'='1")), nil},
+	// enumerations: members by name or value, with or without the type
+	// prefix; ordering by member value (Green 0, Blue 1, Red 2)
+	{"enumeration literal", eq(p("color"), enum("NS.Color", "Red")), ks(1, 4)},
+	{"enumeration member value", eq(p("color"), enum("NS.Color", "1")), ks(3)},
+	{"unprefixed enumeration member", eq(p("color"), str("Green")), ks(2)},
+	{"unprefixed enumeration member value", eq(str("2"), p("color")), ks(1, 4)},
+	{"enumeration ne is true for null", ne(p("color"), enum("NS.Color", "Red")), ks(2, 3, 5, 6, 7, 8, 9, 10, 11, 12)},
+	{"enumeration eq null", eq(p("color"), null()), ks(5, 6, 7, 8, 9, 10, 11, 12)},
+	{"enumerations order by member value", gt(p("color"), enum("NS.Color", "Green")), ks(1, 3, 4)},
+	{"enumeration lt an unprefixed member", lt(p("color"), str("Red")), ks(2, 3)},
+	{"enumeration in", bin(ast.OpIn, p("color"), &ast.List{Items: []ast.Expr{str("Green"), enum("NS.Color", "Blue")}}), ks(2, 3)},
+	{"enumeration has (not flags: the member itself)", bin(ast.OpHas, p("color"), enum("NS.Color", "Blue")), ks(3)},
 }
 
 // orderCase is an $orderby with the complete order it yields.
@@ -235,6 +247,8 @@ var orderCases = []orderCase{
 	{"time of day desc", nil, []ast.OrderItem{desc(p("slot"))}, ks(2, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)},
 	{"duration desc", nil, []ast.OrderItem{desc(p("dur"))}, ks(2, 1, 5, 4, 3, 6, 7, 8, 9, 10, 11, 12)},
 	{"cast asc", nil, []ast.OrderItem{asc(cast(p("code"), "Edm.Int64"))}, ks(4, 5, 6, 7, 8, 9, 10, 11, 12, 3, 2, 1)},
+	{"enumeration by member value", nil, []ast.OrderItem{asc(p("color"))}, ks(5, 6, 7, 8, 9, 10, 11, 12, 2, 3, 1, 4)},
+	{"enumeration desc", nil, []ast.OrderItem{desc(p("color"))}, ks(1, 4, 3, 2, 5, 6, 7, 8, 9, 10, 11, 12)},
 }
 
 // searchCase is a $search with the keys it selects.

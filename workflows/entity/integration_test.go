@@ -15,6 +15,7 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/server/temporaltest"
 
+	"github.com/temperhq/temper/activities/reaction"
 	"github.com/temperhq/temper/dev/apps"
 	"github.com/temperhq/temper/internal/testtemporal"
 	"github.com/temperhq/temper/specengine"
@@ -51,7 +52,8 @@ type itest struct {
 
 func (it *itest) startWorker(t *testing.T, opts entity.Options) sdkworker.Worker {
 	t.Helper()
-	w := worker.New(it.c, it.reg, it.hook, worker.Options{TaskQueue: it.queue, Entity: opts, Gate: allowGate{}})
+	w := worker.New(it.c, it.reg, it.hook, worker.Options{TaskQueue: it.queue, Entity: opts, Gate: allowGate{},
+		Reactor: &reaction.Reactor{Entities: it.client, Gate: allowGate{}}})
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}

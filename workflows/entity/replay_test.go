@@ -160,8 +160,57 @@ func scenarios(t *testing.T) []scenario {
 			act(t, ctx, c, ref, "5", entity.Request{Action: "Cancel", Spec: s[1]}, false)
 			return []entity.Ref{ref}
 		}},
+		{name: "reactions", bundles: []map[string][]byte{{"Order.ioa.toml": []byte(orderSpec), "Shipment.ioa.toml": []byte(shipmentSpec)}},
+			run: func(t *testing.T, ctx context.Context, c *entity.Client, s []string) []entity.Ref {
+				order := entity.Ref{App: "shop", EntitySet: "Orders", Key: "o1"}
+				ship := entity.Ref{App: "shop", EntitySet: "Shipments", Key: "o1"}
+				if _, err := c.Create(ctx, entity.Start{Ref: order, Entity: "Order", Spec: s[0]}); err != nil {
+					t.Fatal(err)
+				}
+				act(t, ctx, c, order, "1", entity.Request{Action: "Place", Spec: s[0]}, false)
+				deadline := time.Now().Add(20 * time.Second)
+				for {
+					e, err := c.Get(ctx, ship)
+					if err == nil && e.Status == "Preparing" {
+						break
+					}
+					if time.Now().After(deadline) {
+						t.Fatalf("the reaction did not arrive: %+v %v", e, err)
+					}
+					time.Sleep(50 * time.Millisecond)
+				}
+				return []entity.Ref{order, ship}
+			}},
 	}
 }
+
+const orderSpec = `
+[automaton]
+name = "Order"
+states = ["Open", "Placed"]
+initial = "Open"
+[[action]]
+name = "Place"
+from = ["Open"]
+to = "Placed"
+[[action.triggers]]
+name = "ship"
+kind = "entity"
+target_entity = "Shipment"
+target_action = "Prepare"
+resolve_target = { type = "create_if_missing", id_field = "id" }
+`
+
+const shipmentSpec = `
+[automaton]
+name = "Shipment"
+states = ["New", "Preparing"]
+initial = "New"
+[[action]]
+name = "Prepare"
+from = ["New"]
+to = "Preparing"
+`
 
 // TestRecordHistories records the golden histories; it runs only with
 // -update-histories.

@@ -140,6 +140,10 @@ type Request struct {
 	Update Values `json:"update,omitempty"`
 	// Delete, with an empty Action, ends the entity.
 	Delete bool `json:"delete,omitempty"`
+	// Depth counts the reactions that led to this request (0 for a
+	// request from outside); a reaction deeper than MaxReactionDepth is
+	// not dispatched.
+	Depth int `json:"depth,omitempty"`
 }
 
 // Entity is the entity as the handlers return and the query reads it.
@@ -191,6 +195,37 @@ type Hook interface {
 
 // TimerPrincipal is the service principal timers act as.
 const TimerPrincipal = `Service::"timer"`
+
+// ReactionPrincipal is the service principal reactions act as.
+const ReactionPrincipal = `Service::"reaction"`
+
+// ReactActivity is the activity that delivers a reaction.
+const ReactActivity = "temper.React"
+
+// MaxReactionDepth bounds a chain of reactions, as the verifier's
+// cross-entity check does statically.
+const MaxReactionDepth = 8
+
+// Reaction is an entity trigger's dispatch: run Action on the target
+// entity (creating it first when Create says so), exactly once per
+// RequestID.
+type Reaction struct {
+	Source  Ref    `json:"source"`
+	Trigger string `json:"trigger"`
+	Target  Ref    `json:"target"`
+	// Entity is the target's entity type; Spec the version both run.
+	Entity string `json:"entity"`
+	Spec   string `json:"spec"`
+	Action string `json:"action"`
+	Params Values `json:"params,omitempty"`
+	// Create is "", "create" (the target must be new) or
+	// "create_if_missing".
+	Create string `json:"create,omitempty"`
+	Depth  int    `json:"depth"`
+	// RequestID is deterministic (source, version, trigger): the update
+	// id on the target, so a retried delivery applies once.
+	RequestID string `json:"request_id"`
+}
 
 // GateActivity is the activity name of Gate.AuthorizeDispatch.
 const GateActivity = "temper.AuthorizeDispatch"

@@ -331,8 +331,11 @@ func (e *run) applyAs(ctx workflow.Context, req Request, internal bool) (Entity,
 	}
 	e.afterCommit(ctx, p.name(), params, req.Principal, before, out, "")
 	for _, o := range out {
-		if o.Kind == specengine.OutSchedule {
+		switch o.Kind {
+		case specengine.OutSchedule:
 			e.arm(ctx, Timer{Action: o.Action, Due: workflow.Now(ctx).Add(time.Duration(o.Seconds) * time.Second)})
+		case specengine.OutTrigger:
+			e.react(ctx, o, req.Depth)
 		}
 	}
 	if statusChanged {
@@ -415,6 +418,85 @@ func (e *run) arm(ctx workflow.Context, tm Timer) {
 			workflow.GetLogger(ctx).Info("timer action rejected", "action", tm.Action, "error", err)
 		}
 	})
+}
+
+// react dispatches an entity trigger after the commit, durably, as an
+// activity that delivers it to the target (authorized there as
+// ReactionPrincipal) with a deterministic request id. The action does not
+// wait for it. Histories recorded before reactions existed replay without
+// them (a version marker).
+func (e *run) react(ctx workflow.Context, o specengine.Outgoing, depth int) {
+	if workflow.GetVersion(ctx, "entity-reactions", workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return
+	}
+	log := workflow.GetLogger(ctx)
+	tr := o.Trigger
+	if depth+1 > MaxReactionDepth {
+		log.Warn("reaction not dispatched: chain too deep", "trigger", tr.Name, "depth", depth+1)
+		return
+	}
+	target, err := e.w.Specs.Table(e.spec, tr.TargetEntity)
+	if err != nil {
+		log.Error("reaction not dispatched: no target type", "trigger", tr.Name, "error", err)
+		return
+	}
+	fields := e.table.Fields(&e.state)
+	r := Reaction{Source: e.ref, Trigger: tr.Name, Entity: target.Entity, Spec: e.spec, Action: tr.TargetAction,
+		Depth: depth + 1, RequestID: fmt.Sprintf("%s@%d/%s", e.ref.WorkflowID(), e.state.Version, tr.Name)}
+	key := e.ref.Key
+	switch rt := tr.ResolveTarget; rt.Type {
+	case "field":
+		key = fmt.Sprint(fields[rt.Field])
+		if fields[rt.Field] == nil {
+			log.Info("reaction not dispatched: the target field is empty", "trigger", tr.Name, "field", rt.Field)
+			return
+		}
+	case "static":
+		key = rt.EntityID
+	case "create", "create_if_missing":
+		r.Create = rt.Type
+		switch {
+		case rt.IDField != "" && fields[rt.IDField] != nil:
+			key = fmt.Sprint(fields[rt.IDField])
+		case rt.Field != "" && fields[rt.Field] != nil:
+			key = fmt.Sprint(fields[rt.Field])
+		case rt.Type == "create":
+			key = fmt.Sprintf("%s-%s-%d", e.ref.Key, tr.Name, e.state.Version)
+		}
+	}
+	r.Target = Ref{App: e.ref.App, EntitySet: target.EntitySet, Key: key}
+	params := Values{}
+	for _, k := range sortedNames(tr.Params) {
+		params[k] = tr.Params[k].Any()
+	}
+	for _, k := range sortedNames(tr.ParamsFrom) {
+		params[k] = fields[tr.ParamsFrom[k]]
+	}
+	if len(params) > 0 {
+		r.Params = params
+	}
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: time.Minute,
+		RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 10},
+	})
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		if err := workflow.ExecuteActivity(actx, ReactActivity, r).Get(ctx, nil); err != nil {
+			log.Warn("reaction not delivered", "trigger", tr.Name, "target", r.Target.WorkflowID(), "error", err)
+		}
+	})
+}
+
+// sortedNames are a map's keys in order (map order must not decide
+// anything in a workflow).
+func sortedNames[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	// Collecting the keys is order-free; they are sorted below.
+	//workflowcheck:ignore
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // ErrDispatchDenied refuses an internal dispatch the gate did not allow.

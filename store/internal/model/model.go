@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/temperhq/temper/api/odata/ast"
@@ -60,6 +61,40 @@ type Transition struct {
 type Schema struct {
 	Properties map[string]string `json:"properties"`
 	Key        []string          `json:"key"`
+	// Enums are the enumeration types the properties name, by qualified
+	// name: a property of one holds a member name.
+	Enums map[string]Enum `json:"enums,omitempty"`
+}
+
+// Enum is an enumeration type: its members in declaration order.
+type Enum struct {
+	Members []EnumMember `json:"members"`
+	// Flags: a value may combine members (IsFlags in CSDL).
+	Flags bool `json:"flags,omitempty"`
+}
+
+// EnumMember is one member of an enumeration and its integer value.
+type EnumMember struct {
+	Name  string `json:"name"`
+	Value int64  `json:"value"`
+}
+
+// Member finds the member an enumeration literal names: by name, or by
+// its integer value.
+func (e Enum) Member(s string) (EnumMember, bool) {
+	for _, m := range e.Members {
+		if m.Name == s {
+			return m, true
+		}
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		for _, m := range e.Members {
+			if m.Value == n {
+				return m, true
+			}
+		}
+	}
+	return EnumMember{}, false
 }
 
 // SetSchema is the schema of one entity set, given at deploy so the store

@@ -91,7 +91,7 @@ func ValidIdentifier(s string) bool {
 // and key types: a key is one Edm.String, Edm.Guid or integer property,
 // or a compound of Edm.String and integer properties.
 func (s Schema) Normalized() (Schema, error) {
-	out := Schema{Properties: make(map[string]string, len(s.Properties)+2), Key: append([]string(nil), s.Key...)}
+	out := Schema{Properties: make(map[string]string, len(s.Properties)+2), Key: append([]string(nil), s.Key...), Enums: s.Enums}
 	for name, typ := range s.Properties {
 		if !ValidIdentifier(name) {
 			return Schema{}, fmt.Errorf("property name %q is not an OData identifier", name)
