@@ -132,3 +132,45 @@ func TestReactions(t *testing.T) {
 		t.Fatalf("a refused reaction created its target: %d %s", r.status, r.raw)
 	}
 }
+
+// TestSpawn: a spawn effect creates the child by running its action,
+// once, through the same delivery as reactions.
+func TestSpawn(t *testing.T) {
+	s := newStack(t, 0)
+	files := map[string]string{
+		"Team.ioa.toml": `
+[automaton]
+name = "Team"
+states = ["Idle"]
+initial = "Idle"
+
+[[action]]
+name = "Hire"
+from = ["Idle"]
+effect = "spawn('Member', 'Join')"
+`,
+		"Member.ioa.toml": `
+[automaton]
+name = "Member"
+states = ["New", "Active"]
+initial = "New"
+
+[[action]]
+name = "Join"
+from = ["New"]
+to = "Active"
+`}
+	if r := s.do(t, "POST", "/api/apps/teams/specs", files); r.status != http.StatusOK {
+		t.Fatalf("deploy: %d %s", r.status, r.raw)
+	}
+	s.do(t, "POST", "/odata/teams/Teams", map[string]any{"id": "t1"})
+	for i := range 2 {
+		if r := s.do(t, "POST", "/odata/teams/Teams('t1')/Temper.Hire", map[string]any{}); r.status != http.StatusOK {
+			t.Fatalf("Hire %d: %d %s", i, r.status, r.raw)
+		}
+	}
+	r := waitFor(t, s, "/odata/teams/Members?$filter=status%20eq%20'Active'&$count=true", func(r resp) bool { return r.body["@odata.count"] == 2.0 })
+	if ids := valueIDs(r); !strings.HasPrefix(ids, "t1-Member-") {
+		t.Fatalf("members: %s", r.raw)
+	}
+}

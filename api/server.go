@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/temperhq/temper/api/mcp"
 	"github.com/temperhq/temper/authz"
 	"github.com/temperhq/temper/identity"
 	"github.com/temperhq/temper/store"
@@ -64,6 +65,9 @@ type Config struct {
 	NewID func() string
 	// Deploys enables spec submission (nil: 501).
 	Deploys *Deploys
+	// MCP bounds the scripts of the MCP execute tool served at /mcp
+	// (zero fields: the defaults of mcp.Limits).
+	MCP mcp.Limits
 }
 
 // Server is the HTTP gateway.
@@ -107,6 +111,9 @@ func New(cfg Config) *Server {
 	api := e.Group("/api", s.authenticated)
 	s.governanceRoutes(api)
 	s.specsRoutes(api)
+	// MCP authenticates each request itself (its errors are JSON-RPC, not
+	// OData) and sends every temper call back through this gateway.
+	e.Any("/mcp", echo.WrapHandler(mcp.NewHandler(mcp.Config{Gateway: e, Auth: cfg.Auth, Limits: cfg.MCP, Logger: cfg.Logger})))
 	return s
 }
 

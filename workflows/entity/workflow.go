@@ -336,6 +336,8 @@ func (e *run) applyAs(ctx workflow.Context, req Request, internal bool) (Entity,
 			e.arm(ctx, Timer{Action: o.Action, Due: workflow.Now(ctx).Add(time.Duration(o.Seconds) * time.Second)})
 		case specengine.OutTrigger:
 			e.react(ctx, o, req.Depth)
+		case specengine.OutSpawn:
+			e.spawn(ctx, o, req.Depth)
 		}
 	}
 	if statusChanged {
@@ -475,13 +477,39 @@ func (e *run) react(ctx workflow.Context, o specengine.Outgoing, depth int) {
 	if len(params) > 0 {
 		r.Params = params
 	}
+	e.dispatch(ctx, r)
+}
+
+// spawn creates a child entity by running its action, through the same
+// delivery as reactions (the id comes from the effect).
+func (e *run) spawn(ctx workflow.Context, o specengine.Outgoing, depth int) {
+	if workflow.GetVersion(ctx, "entity-reactions", workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return
+	}
+	log := workflow.GetLogger(ctx)
+	if depth+1 > MaxReactionDepth {
+		log.Warn("spawn not dispatched: chain too deep", "entity", o.Entity, "depth", depth+1)
+		return
+	}
+	target, err := e.w.Specs.Table(e.spec, o.Entity)
+	if err != nil {
+		log.Error("spawn not dispatched: no target type", "entity", o.Entity, "error", err)
+		return
+	}
+	e.dispatch(ctx, Reaction{Source: e.ref, Trigger: "spawn:" + o.Entity, Entity: target.Entity, Spec: e.spec, Action: o.Action,
+		Target: Ref{App: e.ref.App, EntitySet: target.EntitySet, Key: o.ID}, Create: "create", Depth: depth + 1,
+		RequestID: fmt.Sprintf("%s@%d/spawn/%s", e.ref.WorkflowID(), e.state.Version, o.ID)})
+}
+
+// dispatch delivers r in the background: the action does not wait.
+func (e *run) dispatch(ctx workflow.Context, r Reaction) {
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: time.Minute,
 		RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 10},
 	})
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		if err := workflow.ExecuteActivity(actx, ReactActivity, r).Get(ctx, nil); err != nil {
-			log.Warn("reaction not delivered", "trigger", tr.Name, "target", r.Target.WorkflowID(), "error", err)
+			workflow.GetLogger(ctx).Warn("reaction not delivered", "trigger", r.Trigger, "target", r.Target.WorkflowID(), "error", err)
 		}
 	})
 }
