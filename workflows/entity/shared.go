@@ -227,6 +227,43 @@ type Reaction struct {
 	RequestID string `json:"request_id"`
 }
 
+// IntegrationPrincipal is the service principal integration callbacks
+// act as.
+const IntegrationPrincipal = `Service::"integration"`
+
+// IntegrationActivity runs an integration's WASM module.
+const IntegrationActivity = "temper.Integration"
+
+// IntegrationCall is one run of an integration module for an entity,
+// after the action that triggers it committed.
+type IntegrationCall struct {
+	Ref         Ref               `json:"ref"`
+	Entity      string            `json:"entity"`
+	Spec        string            `json:"spec"`
+	Integration string            `json:"integration"`
+	Module      string            `json:"module"`
+	Config      map[string]string `json:"config,omitempty"`
+	// Version, Status and Fields are the entity after the triggering
+	// action: the module's input.
+	Version int64  `json:"version"`
+	Status  string `json:"status"`
+	Fields  Values `json:"fields,omitempty"`
+}
+
+// IntegrationFailure is why an integration failed, as the on_failure
+// action receives it (its params): kind is timeout, trap, denied,
+// http_status, budget or error.
+type IntegrationFailure struct {
+	Kind       string `json:"kind"`
+	Message    string `json:"message"`
+	Status     int    `json:"status,omitempty"`
+	DecisionID string `json:"decision_id,omitempty"`
+}
+
+// IntegrationErrorType is the application error type of a failed
+// integration activity; its details are an IntegrationFailure.
+const IntegrationErrorType = "IntegrationFailed"
+
 // GateActivity is the activity name of Gate.AuthorizeDispatch.
 const GateActivity = "temper.AuthorizeDispatch"
 

@@ -338,6 +338,8 @@ func (e *run) applyAs(ctx workflow.Context, req Request, internal bool) (Entity,
 			e.react(ctx, o, req.Depth)
 		case specengine.OutSpawn:
 			e.spawn(ctx, o, req.Depth)
+		case specengine.OutIntegration:
+			e.integrate(ctx, o)
 		}
 	}
 	if statusChanged {
@@ -499,6 +501,81 @@ func (e *run) spawn(ctx workflow.Context, o specengine.Outgoing, depth int) {
 	e.dispatch(ctx, Reaction{Source: e.ref, Trigger: "spawn:" + o.Entity, Entity: target.Entity, Spec: e.spec, Action: o.Action,
 		Target: Ref{App: e.ref.App, EntitySet: target.EntitySet, Key: o.ID}, Create: "create", Depth: depth + 1,
 		RequestID: fmt.Sprintf("%s@%d/spawn/%s", e.ref.WorkflowID(), e.state.Version, o.ID)})
+}
+
+// integrate runs an integration's module as an activity (retried per
+// the policy below) after the action committed, then applies its
+// on_success action with the module's output as parameters, or its
+// on_failure action with the typed failure, as IntegrationPrincipal
+// through the gate and the same transition code as every action.
+func (e *run) integrate(ctx workflow.Context, o specengine.Outgoing) {
+	if workflow.GetVersion(ctx, "entity-integrations", workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return
+	}
+	call := IntegrationCall{Ref: e.ref, Entity: e.entity, Spec: e.spec, Version: e.state.Version,
+		Status: e.table.States[e.state.Status], Fields: e.table.Fields(&e.state)}
+	var onSuccess, onFailure string
+	switch {
+	case o.Integration != nil:
+		in := o.Integration
+		call.Integration, call.Module, call.Config = in.Name, in.Module, in.Config
+		onSuccess, onFailure = in.OnSuccess, in.OnFailure
+	case o.Trigger != nil:
+		tr := o.Trigger
+		call.Integration, call.Module, call.Config = tr.Name, tr.Module, tr.Config
+		onSuccess, onFailure = tr.OnSuccess, tr.OnFailure
+	default:
+		return
+	}
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 2 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        time.Second,
+			BackoffCoefficient:     2,
+			MaximumAttempts:        3,
+			NonRetryableErrorTypes: []string{IntegrationErrorType},
+		},
+	})
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		log := workflow.GetLogger(ctx)
+		var out Values
+		err := workflow.ExecuteActivity(actx, IntegrationActivity, call).Get(ctx, &out)
+		req := Request{Action: onSuccess, Params: out, Principal: IntegrationPrincipal}
+		if err != nil {
+			f := failureOf(err)
+			req = Request{Action: onFailure, Params: Values{"kind": f.Kind, "message": f.Message}, Principal: IntegrationPrincipal}
+			if f.Status != 0 {
+				req.Params["status"] = int64(f.Status)
+			}
+			if f.DecisionID != "" {
+				req.Params["decision_id"] = f.DecisionID
+			}
+		}
+		if req.Action == "" {
+			log.Warn("integration finished without a callback to run", "integration", call.Integration, "error", err)
+			return
+		}
+		if _, aerr := e.applyAs(ctx, req, true); aerr != nil {
+			log.Warn("integration callback refused", "integration", call.Integration, "action", req.Action, "error", aerr)
+		}
+	})
+}
+
+// failureOf reads the typed failure of an integration activity's error.
+func failureOf(err error) IntegrationFailure {
+	var ae *temporal.ApplicationError
+	if errors.As(err, &ae) {
+		var f IntegrationFailure
+		if ae.HasDetails() && ae.Details(&f) == nil && f.Kind != "" {
+			return f
+		}
+		return IntegrationFailure{Kind: "error", Message: ae.Message()}
+	}
+	var te *temporal.TimeoutError
+	if errors.As(err, &te) {
+		return IntegrationFailure{Kind: "timeout", Message: "the integration timed out"}
+	}
+	return IntegrationFailure{Kind: "error", Message: err.Error()}
 }
 
 // dispatch delivers r in the background: the action does not wait.

@@ -3,6 +3,7 @@ package entity
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -73,7 +74,9 @@ type fixture struct {
 	specs bundleSpecs
 	hook  *recordingHook
 	gate  *fakeGate
-	w     *Workflows
+	// integration answers IntegrationActivity (default: {"hits": 3}).
+	integration func(IntegrationCall) (Values, error)
+	w           *Workflows
 }
 
 // fakeGate allows internal dispatches except the actions in deny, and
@@ -103,6 +106,9 @@ func setup(t *testing.T, opts Options) *fixture {
 	f.env.RegisterWorkflowWithOptions(f.w.Entity, workflow.RegisterOptions{Name: WorkflowName})
 	f.env.RegisterActivityWithOptions(f.hook.AfterCommit, activity.RegisterOptions{Name: CommitActivity})
 	f.env.RegisterActivityWithOptions(f.gate.AuthorizeDispatch, activity.RegisterOptions{Name: GateActivity})
+	f.integration = func(IntegrationCall) (Values, error) { return Values{"hits": int64(3)}, nil }
+	f.env.RegisterActivityWithOptions(func(_ context.Context, c IntegrationCall) (Values, error) { return f.integration(c) },
+		activity.RegisterOptions{Name: IntegrationActivity})
 	return f
 }
 
@@ -416,10 +422,11 @@ func TestSignalsApplyDedupeAndNeverFail(t *testing.T) {
 	f.env.RegisterDelayedCallback(func() { final = f.query(t); f.env.CancelWorkflow() }, 6*time.Second)
 	f.env.ExecuteWorkflow(WorkflowName, Start{Ref: Ref{App: "my-app", EntitySet: "KnowledgeEntries", Key: "k1"}, Entity: "Knowledge", Spec: spec,
 		Body: map[string]any{"content": "c", "source": "s"}})
-	if final.Status != "Archived" || final.Version != 3 {
+	if final.Status != "Archived" || final.Version != 4 {
 		t.Errorf("after signals: %+v", final)
 	}
-	want := []string{"@Draft", "Index@Indexed", "IndexSucceeded@Indexed", "Archive@Archived"}
+	// The integration's own callback, then cb-1 once, then Archive.
+	want := []string{"@Draft", "Index@Indexed", "IndexSucceeded@Indexed", "IndexSucceeded@Indexed", "Archive@Archived"}
 	if got := f.hook.actions(); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("commits %v, want %v", got, want)
 	}
@@ -468,4 +475,62 @@ func TestUpdateDeleteAndPreconditions(t *testing.T) {
 	}
 	// The workflow has ended, so nothing more reaches it; actions after a
 	// delete answer 404 over HTTP (api TestGateway/delete, real server).
+}
+
+// TestIntegrationCallbacks: after Index commits, the integration's module
+// runs as an activity; its output becomes IndexSucceeded's parameters, a
+// typed failure IndexFailed's, both applied as the integration principal
+// through the gate.
+func TestIntegrationCallbacks(t *testing.T) {
+	tests := []struct {
+		name   string
+		answer func(IntegrationCall) (Values, error)
+		deny   bool
+		want   string
+		params string
+	}{
+		{"success", func(c IntegrationCall) (Values, error) {
+			if c.Module != "search_service" || c.Fields["content"] != "c" || c.Status != "Indexed" {
+				return nil, fmt.Errorf("call %+v", c)
+			}
+			return Values{"hits": int64(7)}, nil
+		}, false, "IndexSucceeded", "map[hits:7]"},
+		{"typed failure", func(IntegrationCall) (Values, error) {
+			return nil, temporal.NewNonRetryableApplicationError("endpoint answered 503", IntegrationErrorType, nil,
+				IntegrationFailure{Kind: "http_status", Message: "endpoint answered 503", Status: 503})
+		}, false, "IndexFailed", "map[kind:http_status message:endpoint answered 503 status:503]"},
+		{"untyped error", func(IntegrationCall) (Values, error) {
+			return nil, temporal.NewNonRetryableApplicationError("module not found", "NotFound", nil)
+		}, false, "IndexFailed", "map[kind:error message:module not found]"},
+		{"the gate refuses the callback", nil, true, "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := setup(t, Options{})
+			if tc.answer != nil {
+				f.integration = tc.answer
+			}
+			if tc.deny {
+				f.gate.deny["IndexSucceeded"] = true
+			}
+			spec := f.specs.add(t, appFiles(t, "knowledge"))
+			var index updateResult
+			f.update(time.Second, "i", Request{Action: "Index"}, &index)
+			f.env.RegisterDelayedCallback(f.env.CancelWorkflow, 10*time.Second)
+			f.env.ExecuteWorkflow(WorkflowName, Start{Ref: Ref{App: "k", EntitySet: "KnowledgeEntries", Key: "k1"}, Entity: "Knowledge", Spec: spec,
+				Body: map[string]any{"content": "c", "source": "s"}})
+			f.hook.mu.Lock()
+			defer f.hook.mu.Unlock()
+			cs := f.hook.commits
+			if tc.want == "" {
+				if len(cs) != 2 {
+					t.Fatalf("commits %d, want the create and Index only", len(cs))
+				}
+				return
+			}
+			if len(cs) != 3 || cs[2].Action != tc.want || fmt.Sprint(cs[2].Params) != tc.params || cs[2].Principal != IntegrationPrincipal {
+				t.Fatalf("last commit %+v, want %s with %s", cs[len(cs)-1], tc.want, tc.params)
+			}
+		})
+	}
 }
