@@ -37,6 +37,25 @@
 // Deploy records are replaced whole by id as a deploy advances; versions
 // and deploys list newest first by creation time, then by version or id.
 //
+// # Modules and secrets
+//
+// Store keeps each app's WASM modules by name, content addressed: the
+// caller computes a module's hash ("sha256:" and the hex digest of its
+// bytes) and size, and PutModule refuses a module they do not describe.
+// The bytes are stored once per hash, however many names (of any app)
+// refer to it, and the write that drops a hash's last reference (a
+// PutModule replacing the name, or DeleteModule) deletes its bytes in the
+// same transaction, so ModuleByHash finds exactly the hashes some module
+// has. On PostgreSQL writers of one name are serialized by a
+// transaction-scoped advisory lock, and the rows of bytes a writer may
+// keep or delete are locked in hash order before the check that no module
+// refers to them, so a concurrent upload of the same bytes under another
+// name either keeps them or inserts them anew, and no two writers
+// deadlock. Secrets are stored as the caller sealed them (the store never
+// sees a value) and replaced whole; lists of modules and secrets are by
+// name and carry neither bytes nor ciphertexts. Names are non-empty
+// UTF-8 without NUL; a lookup by any other name finds nothing.
+//
 // # Layout: one table per entity set, typed generated columns
 //
 // Each entity set gets its own table (temper_p<id>, the id from a catalog

@@ -12,8 +12,9 @@ import (
 // The store's types are defined in a leaf package so the backends can
 // implement them without importing this one; these are the names to use.
 type (
-	// Store keeps projections, transitions, governance records and spec
-	// versions; see model.Store for the method contracts.
+	// Store keeps projections, transitions, governance records, spec
+	// versions, modules and secrets; see model.Store for the method
+	// contracts.
 	Store = model.Store
 	// Ref names an entity: app, entity set, key.
 	Ref = model.Ref
@@ -164,4 +165,16 @@ const (
 	DeployRunning   = model.DeployRunning
 	DeploySucceeded = model.DeploySucceeded
 	DeployFailed    = model.DeployFailed
+)
+
+// Module types: an app's content-addressed WASM modules by name and its
+// encrypted secrets; see model.Modules for the method contracts.
+type (
+	// Modules keeps WASM modules and encrypted secrets.
+	Modules = model.Modules
+	// Module is an app's WASM module under a name, addressed by the
+	// SHA-256 of its bytes.
+	Module = model.Module
+	// Secret is an app's secret, sealed by the caller.
+	Secret = model.Secret
 )

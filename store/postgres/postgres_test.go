@@ -112,3 +112,14 @@ func TestConcurrentOpen(t *testing.T) {
 		}
 	}
 }
+
+// TestModuleBlobs counts the rows of module bytes in the store's schema.
+func TestModuleBlobs(t *testing.T) {
+	t.Parallel()
+	s := open(t).(*postgres.Store)
+	defer s.Close()
+	storetest.ModuleBlobs(t, s, func(ctx context.Context) (n int, err error) {
+		err = s.Pool().QueryRow(ctx, "SELECT count(*) FROM temper_module_blobs").Scan(&n)
+		return n, err
+	})
+}

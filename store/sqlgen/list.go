@@ -87,6 +87,9 @@ func BuildList(d Dialect, t Table, q model.ListQuery) (*List, error) {
 			return nil, qerr(it.Expr.Offset(), "$orderby needs a primitive value")
 		}
 		if v.enum != "" {
+			if b.schema.Enums[v.enum].Flags {
+				return nil, unsupported(it.Expr.Offset(), "$orderby on flags enumerations ("+v.enum+")")
+			}
 			v = b.enumOrdinal(v) // by member value
 		}
 		if v.kind == model.KindBool && !v.lit {

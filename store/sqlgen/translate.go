@@ -214,24 +214,49 @@ func (b *builder) enumLiteral(l *ast.Literal) (val, error) {
 		}
 		return val{}, qerr(l.Off, "unknown enumeration type %q: no property of this entity set has it", ev.Type)
 	}
-	if e.Flags {
-		return val{}, unsupported(l.Off, "flags enumerations ("+ev.Type+")")
-	}
-	if len(ev.Members) != 1 {
+	if len(ev.Members) != 1 && !e.Flags {
 		return val{}, qerr(l.Off, "%s is not a flags enumeration: a literal names one member", ev.Type)
 	}
-	return b.enumMember(l.Off, ev.Type, e, ev.Members[0])
+	return b.enumMember(l.Off, ev.Type, e, strings.Join(ev.Members, ","))
 }
 
-// enumMember binds the member s (a name or a value) of enumeration typ.
+// enumMember binds the member s (a name or a value; for a flags
+// enumeration a comma-separated list of them) of enumeration typ, as the
+// entity holds it.
 func (b *builder) enumMember(off int, typ string, e model.Enum, s string) (val, error) {
-	m, ok := e.Member(s)
-	if !ok {
-		return val{}, qerr(off, "%s has no member %s", typ, quote(s))
+	name := ""
+	if e.Flags {
+		c, ok := e.Canonical(strings.Split(s, ","))
+		if !ok {
+			return val{}, qerr(off, "%s has no members %s", typ, quote(s))
+		}
+		name = c
+	} else {
+		m, ok := e.Member(s)
+		if !ok {
+			return val{}, qerr(off, "%s has no member %s", typ, quote(s))
+		}
+		name = m.Name
 	}
-	v := b.lit(model.KindString, m.Name)
+	v := b.lit(model.KindString, name)
 	v.enum = typ
 	return v, nil
+}
+
+// flagsHas is x has literal for a flags enumeration: every member the
+// literal names is among x's (held as comma-separated names).
+func (b *builder) flagsHas(x, lit val, names string) val {
+	hay := "(" + b.bind(model.KindString, ",") + " || " + x.sql + " || " + b.bind(model.KindString, ",") + ")"
+	var conds []string
+	for _, n := range strings.Split(names, ",") {
+		if n == "" {
+			continue
+		}
+		conds = append(conds, "("+b.d.Func("instr", hay, b.bind(model.KindString, ","+n+","))+" > 0)")
+	}
+	// The literal stays in the SQL so that its parameter is referenced.
+	conds = append(conds, "("+lit.sql+" IS NOT NULL)")
+	return b.compared("(" + strings.Join(conds, " AND ") + ")")
 }
 
 // enumOrdinal is the member value of v, a member name of its enumeration:
@@ -265,11 +290,9 @@ func (b *builder) property(name string, off int) (val, error) {
 	if !ok {
 		return val{}, qerr(off, "unknown property %q", name)
 	}
-	if e, ok := b.schema.Enums[typName]; ok {
-		// An enumeration property holds a member name.
-		if e.Flags {
-			return val{}, unsupported(off, "properties of flags enumerations ("+typName+")")
-		}
+	if _, ok := b.schema.Enums[typName]; ok {
+		// An enumeration property holds a member name (flags: names in
+		// declaration order, comma-separated).
 		return val{sql: b.d.Extract("t."+b.t.Doc, b.path(name), model.KindString), kind: model.KindString, enum: typName}, nil
 	}
 	t := parseType(typName)
@@ -461,9 +484,15 @@ func (b *builder) binary(x *ast.Binary) (val, error) {
 		if l.enum == "" || !r.lit || r.coll {
 			return val{}, qerr(x.Off, "has needs an enumeration value on the left and an enumeration literal on the right")
 		}
+		if b.schema.Enums[l.enum].Flags {
+			return b.flagsHas(l, r, b.litText(x.R, l.enum)), nil
+		}
 		return b.compared("(" + l.sql + " = " + r.sql + ")"), nil
 	}
 	if l.enum != "" && cmpOps[x.Op] != "" && !l.null && !r.null {
+		if b.schema.Enums[l.enum].Flags {
+			return val{}, unsupported(x.Off, "ordering comparisons of flags enumerations ("+l.enum+")")
+		}
 		// Enumerations order by member value.
 		l, r = b.enumOrdinal(l), b.enumOrdinal(r)
 	}
@@ -679,4 +708,23 @@ func typeName(v val) string {
 		return v.enum
 	}
 	return kindName(v.kind)
+}
+
+// litText is the canonical member list of the literal e (an enumeration
+// literal, or a string facing one) of flags enumeration typ; "" when it
+// names none.
+func (b *builder) litText(e ast.Expr, typ string) string {
+	l, ok := e.(*ast.Literal)
+	if !ok {
+		return ""
+	}
+	var members []string
+	switch v := l.Value.(type) {
+	case ast.EnumValue:
+		members = v.Members
+	case string:
+		members = strings.Split(v, ",")
+	}
+	c, _ := b.schema.Enums[typ].Canonical(members)
+	return c
 }

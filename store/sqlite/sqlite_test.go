@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"testing"
 
@@ -41,4 +42,21 @@ func TestReopen(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// TestModuleBlobs counts the rows of module bytes through a connection
+// of its own.
+func TestModuleBlobs(t *testing.T) {
+	t.Parallel()
+	s := open(t).(*sqlite.Store)
+	defer s.Close()
+	db, err := sql.Open("sqlite", s.Path()+"?_pragma=query_only(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	storetest.ModuleBlobs(t, s, func(ctx context.Context) (n int, err error) {
+		err = db.QueryRowContext(ctx, "SELECT count(*) FROM temper_module_blobs").Scan(&n)
+		return n, err
+	})
 }

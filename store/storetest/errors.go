@@ -15,13 +15,12 @@ var unsupportedCases = []struct {
 	name  string
 	query store.ListQuery
 }{
-	{"a flags enumeration literal", q(eq(p("color"), enum("NS.Perms", "Read")))},
+	{"ordering of a flags enumeration", q(gt(p("perms"), enum("NS.Perms", "Read")))},
 	{"cast to a structured type", q(eq(cast(p("priority"), "NS.Type"), str("1")))},
 	{"cast of a double to Edm.String", q(eq(cast(p("score"), "Edm.String"), str("1")))},
 	{"cast to Edm.Binary", q(eq(cast(p("title"), "Edm.Binary"), null()))},
 	{"cast to a collection", q(eq(&ast.Call{Name: "cast", Args: []ast.Expr{p("labels"), &ast.TypeName{Name: "Edm.Int32", Collection: true}}}, null()))},
 	{"cast of the current instance", q(eq(&ast.Call{Name: "cast", Args: []ast.Expr{&ast.TypeName{Name: "NS.Type"}}}, null()))},
-	{"a flags enumeration property", q(eq(p("perms"), null()))},
 	{"mul of a duration", q(eq(bin(ast.OpMul, p("dur"), num(2)), dur("P2D")))},
 	{"$search in $count", q(gt(&ast.Path{Segments: []string{"labels", "$count"}, Params: []*ast.PathParams{nil, {Options: &ast.Query{Search: term("x")}}}}, num(0)))},
 	{"parameters on $count", q(gt(&ast.Path{Segments: []string{"labels", "$count"}, Params: []*ast.PathParams{nil, {Call: true}}}, num(0)))},
@@ -89,6 +88,8 @@ var queryErrorCases = []struct {
 	{"cast with a path as the type", q(eq(call("cast", p("priority"), p("Edm.String")), str("1")))},
 	{"unknown enumeration type", q(eq(p("status"), enum("NS.Shade", "Red")))},
 	{"enumeration literal compared with a string", q(eq(p("status"), enum("NS.Color", "Red")))},
+	{"enumeration literal of another type", q(eq(p("color"), enum("NS.Perms", "Read")))},
+	{"unknown flags member", q(bin(ast.OpHas, p("perms"), enum("NS.Perms", "Read", "Delete")))},
 	{"has on a string with an enumeration literal", q(bin(ast.OpHas, p("status"), enum("NS.Color", "Red")))},
 	{"unknown member", q(eq(p("color"), enum("NS.Color", "Purple")))},
 	{"unknown member value", q(eq(p("color"), enum("NS.Color", "7")))},

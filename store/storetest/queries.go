@@ -222,6 +222,12 @@ var filterCases = []filterCase{
 	{"enumeration lt an unprefixed member", lt(p("color"), str("Red")), ks(2, 3)},
 	{"enumeration in", bin(ast.OpIn, p("color"), &ast.List{Items: []ast.Expr{str("Green"), enum("NS.Color", "Blue")}}), ks(2, 3)},
 	{"enumeration has (not flags: the member itself)", bin(ast.OpHas, p("color"), enum("NS.Color", "Blue")), ks(3)},
+	{"flags has", bin(ast.OpHas, p("perms"), enum("NS.Perms", "Read")), ks(1, 2)},
+	{"flags has two members", bin(ast.OpHas, p("perms"), enum("NS.Perms", "Write", "Read")), ks(2)},
+	{"flags has an unprefixed member value", bin(ast.OpHas, p("perms"), str("2")), ks(2, 3)},
+	{"flags eq in any member order", eq(p("perms"), enum("NS.Perms", "Write", "Read")), ks(2)},
+	{"flags eq one member", eq(p("perms"), str("Read")), ks(1)},
+	{"flags eq null", eq(p("perms"), null()), ks(4, 5, 6, 7, 8, 9, 10, 11, 12)},
 }
 
 // orderCase is an $orderby with the complete order it yields.

@@ -78,6 +78,8 @@ func Run(t *testing.T, open Factory) {
 	t.Run("SpecVersions", func(t *testing.T) { t.Parallel(); ctx, s := setup(t); testSpecVersions(ctx, t, s) })
 	t.Run("Activate", func(t *testing.T) { t.Parallel(); ctx, s := setup(t); testActivate(ctx, t, s) })
 	t.Run("Deploys", func(t *testing.T) { t.Parallel(); ctx, s := setup(t); testDeploys(ctx, t, s) })
+	t.Run("Modules", func(t *testing.T) { t.Parallel(); ctx, s := setup(t); testModules(ctx, t, s) })
+	t.Run("Secrets", func(t *testing.T) { t.Parallel(); ctx, s := setup(t); testSecrets(ctx, t, s) })
 	t.Run("Errors", func(t *testing.T) {
 		t.Parallel()
 		ctx, s := setup(t)

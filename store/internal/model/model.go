@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/temperhq/temper/api/odata/ast"
@@ -79,6 +80,28 @@ type EnumMember struct {
 	Value int64  `json:"value"`
 }
 
+// Canonical is the value of a flags enumeration naming members (names or
+// values): the member names in declaration order, each once, joined by
+// commas, which is how entities hold it. ok is false for an unknown
+// member.
+func (e Enum) Canonical(members []string) (string, bool) {
+	want := map[string]bool{}
+	for _, s := range members {
+		m, ok := e.Member(strings.TrimSpace(s))
+		if !ok {
+			return "", false
+		}
+		want[m.Name] = true
+	}
+	var names []string
+	for _, m := range e.Members {
+		if want[m.Name] {
+			names = append(names, m.Name)
+		}
+	}
+	return strings.Join(names, ","), true
+}
+
 // Member finds the member an enumeration literal names: by name, or by
 // its integer value.
 func (e Enum) Member(s string) (EnumMember, bool) {
@@ -152,12 +175,13 @@ type ListResult struct {
 }
 
 // Store keeps projections and transitions, the governance records
-// (principals, policies, decisions, trajectories), and spec versions with
-// their deploys. Every backend passes the conformance suite in
-// store/storetest.
+// (principals, policies, decisions, trajectories), spec versions with
+// their deploys, and WASM modules with encrypted secrets. Every backend
+// passes the conformance suite in store/storetest.
 type Store interface {
 	Governance
 	Specs
+	Modules
 
 	// Migrate applies the schema migrations not yet applied; Open calls
 	// it. It is idempotent and safe to run from concurrent processes.
