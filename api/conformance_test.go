@@ -152,6 +152,7 @@ func TestODataConformance(t *testing.T) {
 			{"$all", "GET", "$all", nil, nil, 501},
 			{"$entity", "GET", "$entity?$id=Projects('p1')", nil, nil, 501},
 			{"$batch", "POST", "$batch", nil, nil, 501},
+			{"multipart $batch", "POST", "$batch", nil, []string{"Accept", "multipart/mixed"}, 501},
 			{"/$filter segment", "GET", "Projects/$filter(name%20eq%20'one')", nil, nil, 501},
 			{"/$each", "PATCH", "Projects/$each", map[string]any{"parent_id": nil}, nil, 501},
 			{"/$query", "POST", "Projects/$query", nil, nil, 501},
@@ -173,6 +174,10 @@ func TestODataConformance(t *testing.T) {
 			{"$select on a property", "GET", "Projects('p1')/name?$select=name", nil, nil, 400},
 			{"$value of a collection", "GET", "Tasks('a')/labels/$value", nil, nil, 400},
 			{"unknown entity set", "GET", "Nope", nil, nil, 404},
+			{"options on $metadata", "GET", "$metadata?$select=x", nil, nil, 400},
+			{"$orderby on /$count", "GET", "Projects/$count?$orderby=name", nil, nil, 400},
+			{"$top on /$count", "GET", "Projects/$count?$top=1", nil, nil, 400},
+			{"options on the service document", "GET", "?$top=1", nil, nil, 400},
 			{"unknown property", "GET", "Projects('p1')/nope", nil, nil, 404},
 		})
 	})
@@ -584,7 +589,7 @@ func TestEnumerationAndDurationLiterals(t *testing.T) {
 	root := "/odata/extra0/"
 	for _, it := range []map[string]any{
 		{"id": "i1", "color": "Red", "wait": "PT1H", "perms": "Read"},
-		{"id": "i2", "color": "0", "wait": "P1D", "perms": "Read,Write"},
+		{"id": "i2", "color": "0", "wait": "P1D", "perms": "Write,1"},
 		{"id": "i3", "color": "Blue", "wait": "PT30M"},
 		{"id": "i4"},
 	} {
@@ -607,6 +612,9 @@ func TestEnumerationAndDurationLiterals(t *testing.T) {
 		{"$filter=color%20in%20('Green',EN.Color'Blue')", []string{"i2", "i3"}},
 		{"$filter=color%20has%20EN.Color'Red'", []string{"i1"}},
 		{"$filter=color%20eq%20null", []string{"i4"}},
+		{"$filter=perms%20has%20EN.Perms'Read'", []string{"i1", "i2"}},
+		{"$filter=perms%20has%20'Write'", []string{"i2"}},
+		{"$filter=perms%20eq%20EN.Perms'Write,Read'", []string{"i2"}},
 		{"$orderby=color%20desc&$filter=color%20ne%20null", []string{"i1", "i3", "i2"}},
 		{"$filter=wait%20gt%20duration'PT45M'", []string{"i1", "i2"}},
 		{"$filter=wait%20eq%20'P1D'", []string{"i2"}},
@@ -632,7 +640,9 @@ func TestEnumerationAndDurationLiterals(t *testing.T) {
 		{"GET", "Items?$filter=color%20eq%20'purple'", nil, 400},
 		{"GET", "Items?$filter=color%20eq%20EN.Other'Red'", nil, 400},
 		{"GET", "Items?$filter=status%20eq%20EN.Color'Red'", nil, 400},
-		{"GET", "Items?$filter=perms%20has%20EN.Perms'Read'", nil, 501},
+		{"GET", "Items?$filter=perms%20gt%20EN.Perms'Read'", nil, 501},
+		{"GET", "Items?$orderby=perms", nil, 501},
+		{"GET", "Items?$filter=perms%20has%20EN.Perms'Delete'", nil, 400},
 		{"GET", "Items?$filter=wait%20eq%20duration'P1X'", nil, 400},
 		{"POST", "Items", map[string]any{"id": "bad1", "color": "Purple"}, 400},
 		{"POST", "Items", map[string]any{"id": "bad2", "color": 2}, 400},
@@ -645,5 +655,182 @@ func TestEnumerationAndDurationLiterals(t *testing.T) {
 	}
 	if r := s.do(t, "GET", root+"Items('i1')/color", nil); r.body["value"] != "Blue" {
 		t.Errorf("after PUT of a member value: %s", r.raw)
+	}
+}
+
+// The complex-type test bundle: sites with an address (with a nested
+// position) and a history of addresses.
+const complexSite = `
+[automaton]
+name = "Site"
+states = ["Open"]
+initial = "Open"
+[[action]]
+name = "Touch"
+from = ["Open"]
+`
+
+const complexModel = `<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="CX" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <ComplexType Name="Position">
+        <Property Name="lat" Type="Edm.Double"/>
+        <Property Name="lon" Type="Edm.Double"/>
+      </ComplexType>
+      <ComplexType Name="Address">
+        <Property Name="street" Type="Edm.String"/>
+        <Property Name="city" Type="Edm.String" Nullable="false"/>
+        <Property Name="zip" Type="Edm.Int32"/>
+        <Property Name="at" Type="CX.Position"/>
+      </ComplexType>
+      <EntityType Name="Site">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+        <Property Name="status" Type="Edm.String"/>
+        <Property Name="name" Type="Edm.String"/>
+        <Property Name="addr" Type="CX.Address"/>
+        <Property Name="history" Type="Collection(CX.Address)"/>
+        <Property Name="scores" Type="Collection(Edm.Int32)"/>
+        <Property Name="ratios" Type="Collection(Edm.Decimal)"/>
+        <Property Name="checks" Type="Collection(Edm.Boolean)"/>
+      </EntityType>
+      <EntityContainer Name="Container">
+        <EntitySet Name="Sites" EntityType="CX.Site"/>
+      </EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>`
+
+// TestComplexProperties: 4.0-Minimal 2 and 8, 4.0-Intermediate 3,
+// 4.01-Intermediate 5: complex values are JSON objects checked against
+// their type, $select picks their members by path or nested $select.
+func TestComplexProperties(t *testing.T) {
+	s := newStack(t, 100, map[string][]byte{"Site.ioa.toml": []byte(complexSite), "model.csdl.xml": []byte(complexModel)})
+	root := "/odata/extra0/"
+	addr := map[string]any{"street": "1 Main St", "city": "Springfield", "zip": 12345, "at": map[string]any{"lat": 1.5, "lon": -2.25}}
+	r := s.do(t, "POST", root+"Sites", map[string]any{"id": "s1", "name": "one", "addr": addr,
+		"history": []any{map[string]any{"city": "Shelbyville"}, map[string]any{"city": "Ogdenville", "zip": 1}}})
+	if r.status != 201 || path(r.body, "addr", "at", "lon") != -2.25 || path(r.body, "addr", "city") != "Springfield" {
+		t.Fatalf("create: %d %s", r.status, r.raw)
+	}
+	if hist, _ := r.body["history"].([]any); len(hist) != 2 || path(hist[1], "zip") != float64(1) {
+		t.Errorf("a collection of complex values: %s", r.raw)
+	}
+	for q, want := range map[string]string{
+		"$select=addr/city":                              `{"city":"Springfield"}`,
+		"$select=addr($select=city,at($select=lat))":     `{"at":{"lat":1.5},"city":"Springfield"}`,
+		"$select=addr/at/lon,addr/zip":                   `{"at":{"lon":-2.25},"zip":12345}`,
+		"$select=addr($select=*)":                        `{"at":{"lat":1.5,"lon":-2.25},"city":"Springfield","street":"1 Main St","zip":12345}`,
+		"$select=history($select=city)":                  ``,
+		"$select=name,addr($select=street)&$format=json": `{"street":"1 Main St"}`,
+	} {
+		r := s.do(t, "GET", root+"Sites('s1')?"+q, nil)
+		if want == "" {
+			if q == "$select=history($select=city)" {
+				if h, _ := r.body["history"].([]any); r.status != 200 || len(h) != 2 || len(h[0].(map[string]any)) != 1 || r.body["addr"] != nil {
+					t.Errorf("%s: %d %s", q, r.status, r.raw)
+				}
+			}
+			continue
+		}
+		b, _ := json.Marshal(r.body["addr"])
+		if r.status != 200 || string(b) != want || r.body["history"] != nil {
+			t.Errorf("%s: %d %s, want addr %s", q, r.status, r.raw, want)
+		}
+	}
+	if r := s.do(t, "GET", root+"Sites('s1')?$select=addr($select=city,at($select=lat))", nil); r.body["@odata.context"] != s.url+root+"$metadata#Sites(addr(city,at(lat)),id)/$entity" {
+		t.Errorf("context URL of a nested $select: %v", r.body["@odata.context"])
+	}
+	if r := s.do(t, "PUT", root+"Sites('s1')/addr", map[string]any{"value": map[string]any{"city": "Capital City"}}); r.status != 204 {
+		t.Errorf("PUT of a complex property: %d %s", r.status, r.raw)
+	}
+	if r := s.do(t, "GET", root+"Sites('s1')/addr", nil); path(r.body, "value", "city") != "Capital City" || path(r.body, "value", "zip") != nil {
+		t.Errorf("a complex property: %d %s", r.status, r.raw)
+	}
+	for _, c := range []struct {
+		method, path string
+		body         any
+		want         int
+	}{
+		{"GET", "Sites?$select=addr/nope", nil, 400},
+		{"GET", "Sites?$select=addr($select=nope)", nil, 400},
+		{"GET", "Sites?$select=addr/city/x", nil, 400},
+		{"GET", "Sites?$select=name/x", nil, 501},
+		{"GET", "Sites?$select=addr($top=1)", nil, 501},
+		{"GET", "Sites?$filter=addr/city%20eq%20'x'", nil, 501},
+		{"GET", "Sites('s1')/addr/$value", nil, 400},
+		{"POST", "Sites", map[string]any{"id": "b1", "addr": "Springfield"}, 400},
+		{"POST", "Sites", map[string]any{"id": "b2", "addr": map[string]any{"city": "x", "planet": "Earth"}}, 400},
+		{"POST", "Sites", map[string]any{"id": "b3", "addr": map[string]any{"city": nil}}, 400},
+		{"POST", "Sites", map[string]any{"id": "b4", "addr": map[string]any{"city": "x", "zip": "123"}}, 400},
+		{"POST", "Sites", map[string]any{"id": "b5", "addr": map[string]any{"city": "x", "at": map[string]any{"lat": "north"}}}, 400},
+		{"POST", "Sites", map[string]any{"id": "b6", "history": map[string]any{"city": "x"}}, 400},
+		{"PATCH", "Sites('s1')", map[string]any{"history": []any{map[string]any{"city": "y", "@odata.type": "#CX.Address"}}}, 204},
+	} {
+		if r := s.do(t, c.method, root+c.path, c.body); r.status != c.want {
+			t.Errorf("%s %s %v: %d, want %d: %s", c.method, c.path, c.body, r.status, c.want, r.raw)
+		}
+	}
+	if r := s.do(t, "GET", root+"Sites?$filter=id%20eq%20's1'&$select=history", nil); !strings.Contains(r.raw, `"history":[{"city":"y"}]`) {
+		t.Errorf("a collection of complex values from the projection: %s", r.raw)
+	}
+}
+
+// TestTypedCollections: 4.0-Minimal 2: collections of numbers and Booleans
+// are JSON arrays of numbers and Booleans in the entity, the projection
+// and queries, though the entity holds them as lists of text.
+func TestTypedCollections(t *testing.T) {
+	s := newStack(t, 100, map[string][]byte{"Site.ioa.toml": []byte(complexSite), "model.csdl.xml": []byte(complexModel)})
+	root := "/odata/extra0/"
+	body := json.RawMessage(`{"id":"t1","scores":[3,1,2],"ratios":[0.5,12345678901234567.891],"checks":[true,false]}`)
+	r := s.do(t, "POST", root+"Sites", body)
+	want := `"checks":[true,false]`
+	if r.status != 201 || !strings.Contains(r.raw, `"scores":[3,1,2]`) || !strings.Contains(r.raw, `"ratios":[0.5,12345678901234567.891]`) || !strings.Contains(r.raw, want) {
+		t.Fatalf("create: %d %s", r.status, r.raw)
+	}
+	s.do(t, "POST", root+"Sites", map[string]any{"id": "t2", "scores": []any{7}})
+	for _, c := range []struct {
+		query string
+		ids   []string
+	}{
+		{"$filter=3%20in%20scores", []string{"t1"}},
+		{"$filter=scores/any(x:x%20gt%205)", []string{"t2"}},
+		{"$filter=scores/$count%20eq%203", []string{"t1"}},
+		{"$filter=checks/any(c:c)", []string{"t1"}},
+	} {
+		r := s.do(t, "GET", root+"Sites?"+c.query, nil)
+		vals, _ := r.body["value"].([]any)
+		if got := idsOf(vals); r.status != 200 || !slices.Equal(got, c.ids) {
+			t.Errorf("%s: %d %v, want %v: %s", c.query, r.status, got, c.ids, r.raw)
+		}
+		if c.ids[0] == "t1" && !strings.Contains(r.raw, `"scores":[3,1,2]`) {
+			t.Errorf("%s: the projection's scores: %s", c.query, r.raw)
+		}
+	}
+	if r := s.do(t, "GET", root+"Sites('t1')/scores", nil, "Accept", "application/json;IEEE754Compatible=true"); !strings.Contains(r.raw, `"value":[3,1,2]`) {
+		t.Errorf("a collection property: %s", r.raw)
+	}
+	if r := s.do(t, "GET", root+"Sites('t1')/ratios", nil, "Accept", "application/json;IEEE754Compatible=true"); !strings.Contains(r.raw, `"value":["0.5","12345678901234567.891"]`) {
+		t.Errorf("Decimal elements with IEEE754Compatible: %s", r.raw)
+	}
+	for _, c := range []struct {
+		method, path string
+		body         any
+		want         int
+	}{
+		{"PATCH", "Sites('t1')", map[string]any{"scores": []any{1.5}}, 400},
+		{"PATCH", "Sites('t1')", map[string]any{"scores": []any{"x"}}, 400},
+		{"PATCH", "Sites('t1')", map[string]any{"checks": []any{1}}, 400},
+		{"PATCH", "Sites('t1')", map[string]any{"scores": []any{4, 5}}, 204},
+		{"GET", "Sites('t1')/scores?$top=1", nil, 501},
+		{"GET", "Sites?$select=scores($top=1)", nil, 501},
+	} {
+		if r := s.do(t, c.method, root+c.path, c.body); r.status != c.want {
+			t.Errorf("%s %s %v: %d, want %d: %s", c.method, c.path, c.body, r.status, c.want, r.raw)
+		}
+	}
+	if r := s.do(t, "GET", root+"Sites('t1')", nil); !strings.Contains(r.raw, `"scores":[4,5]`) {
+		t.Errorf("after PATCH: %s", r.raw)
 	}
 }

@@ -50,7 +50,7 @@ func selectItems(r *request, t *specengine.Table, q *ast.Query) []string {
 			add("*")
 			star = true
 		case len(it.Path) > 0:
-			add(strings.Join(it.Path, "/"))
+			add(selectPath(it))
 		}
 	}
 	if len(q.Select) > 0 && !star {
@@ -86,4 +86,25 @@ func selectItems(r *request, t *specengine.Table, q *ast.Query) []string {
 		}
 	}
 	return out
+}
+
+// selectPath is a $select item in a select-list: its path, with the
+// select-list of a nested $select in parentheses (Address(City)).
+func selectPath(it ast.SelectItem) string {
+	p := strings.Join(it.Path, "/")
+	if it.Star {
+		p += "/*"
+	}
+	if it.Options == nil || it.Options.Select == nil {
+		return p
+	}
+	inner := make([]string, 0, len(it.Options.Select))
+	for _, x := range it.Options.Select {
+		if x.Star && len(x.Path) == 0 {
+			inner = append(inner, "*")
+			continue
+		}
+		inner = append(inner, selectPath(x))
+	}
+	return p + "(" + strings.Join(inner, ",") + ")"
 }

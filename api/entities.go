@@ -69,8 +69,16 @@ func checkSelect(r *request, sel []ast.SelectItem) error {
 		if it.Star && len(it.Path) == 1 && it.Path[0] == r.table.Namespace && it.Options == nil {
 			continue
 		}
+		if !it.Star && it.ParamNames == nil && len(it.Path) > 0 && (len(it.Path) > 1 || it.Options != nil) && isComplex(r, it.Path[0]) {
+			// Members of a complex property: Address/City,
+			// Address($select=City).
+			if err := checkComplexSelect(r, it); err != nil {
+				return err
+			}
+			continue
+		}
 		if it.ParamNames != nil || len(it.Path) > 1 || it.Star && len(it.Path) > 0 {
-			return errorf(http.StatusNotImplemented, "NotImplemented", "$select supports property names, *, actions and nested options on collections; not paths, functions or other namespaces")
+			return errorf(http.StatusNotImplemented, "NotImplemented", "$select supports property names, members of complex properties, *, actions and nested options on collections; not other paths, functions or other namespaces")
 		}
 		if len(it.Path) == 1 && strings.Contains(it.Path[0], ".") && it.Options == nil {
 			if _, ok := selectedAction(r.table, it.Path[0]); ok {
@@ -157,8 +165,13 @@ func (s *Server) property(r *request, name string, raw bool) error {
 		list = true
 	}
 	q := r.query
+	complexValue := isComplex(r, name)
 	var opts *itemOptions
 	switch {
+	case complexValue && raw:
+		return errorf(http.StatusBadRequest, "BadRequest", "%s is complex: /$value applies to primitive properties", name)
+	case complexValue && (hasCollectionOptions(q) || q.Select != nil || q.Expand != nil):
+		return errorf(http.StatusNotImplemented, "NotImplemented", "query options on a complex property are not supported")
 	case q.Select != nil || q.Expand != nil:
 		return errorf(http.StatusBadRequest, "BadRequest", "%s is not an entity: $select and $expand do not apply", name)
 	case raw && list:
@@ -212,6 +225,11 @@ func (s *Server) property(r *request, name string, raw bool) error {
 			out["@odata.count"] = n
 		}
 	}
+	if complexValue {
+		wrap := map[string]any{name: v}
+		complexOut(r, wrap)
+		v = wrap[name]
+	}
 	out["value"] = propertyValue(r, r.edmTypes()[name], v)
 	return writeJSON(r, http.StatusOK, out)
 }
@@ -254,6 +272,9 @@ func (s *Server) writeProperty(r *request, name string) error {
 			return err
 		}
 		if err := enumValues(r, r.table, fields); err != nil {
+			return err
+		}
+		if err := complexIn(r, r.table, fields); err != nil {
 			return err
 		}
 		val = fields[name]
@@ -311,6 +332,9 @@ func (s *Server) create(r *request) error {
 		return err
 	}
 	if err := enumValues(r, r.table, body); err != nil {
+		return err
+	}
+	if err := complexIn(r, r.table, body); err != nil {
 		return err
 	}
 	dropComputed(r.table, body)
@@ -457,6 +481,9 @@ func (s *Server) update(r *request) error {
 		return err
 	}
 	if err := enumValues(r, r.table, body); err != nil {
+		return err
+	}
+	if err := complexIn(r, r.table, body); err != nil {
 		return err
 	}
 	cond, err := writeConditions(r)

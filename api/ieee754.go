@@ -80,6 +80,17 @@ func ieee754Value(v any) any {
 // ExponentialDecimals), and its exact decimal text when it has one; with
 // IEEE754Compatible=true Int64 and Decimal values are strings.
 func propertyValue(r *request, edm string, v any) any {
+	if elem, ok := strings.CutPrefix(edm, "Collection("); ok {
+		if list, ok := v.([]any); ok {
+			elem = strings.TrimSuffix(elem, ")")
+			out := make([]any, len(list))
+			for i, x := range list {
+				out[i] = propertyValue(r, elem, x)
+			}
+			return out
+		}
+		return v
+	}
 	if edm == "Edm.Decimal" {
 		switch x := v.(type) {
 		case float64:

@@ -98,16 +98,15 @@ func enumValues(r *request, t *specengine.Table, body map[string]any) error {
 		if e.Flags {
 			parts = strings.Split(s, ",")
 		}
-		names := make([]string, 0, len(parts))
 		for _, p := range parts {
-			m, ok := e.Member(strings.TrimSpace(p))
-			if !ok {
+			if _, ok := e.Member(strings.TrimSpace(p)); !ok {
 				return &Error{Status: http.StatusBadRequest, Code: "BadRequest", Target: k,
 					Message: k + ": " + strconv.Quote(strings.TrimSpace(p)) + " is not a member of " + types.Properties[k]}
 			}
-			names = append(names, m.Name)
 		}
-		body[k] = strings.Join(names, ",")
+		// Member names, flags in declaration order: the form queries
+		// compare.
+		body[k], _ = e.Canonical(parts)
 	}
 	return nil
 }
@@ -116,6 +115,9 @@ func enumValues(r *request, t *specengine.Table, body map[string]any) error {
 // server-driven paging.
 func (s *Server) list(r *request, countOnly bool) error {
 	q := r.query
+	if countOnly && (q.OrderBy != nil || q.Top != nil || q.Skip != nil || q.Count != nil || q.Select != nil || q.Expand != nil || q.SkipToken != "") {
+		return errorf(http.StatusBadRequest, "BadRequest", "/$count takes only $filter and $search")
+	}
 	if err := checkSelect(r, q.Select); err != nil {
 		return err
 	}

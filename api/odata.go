@@ -54,6 +54,8 @@ type request struct {
 	// bodyETag is the ETag control information of a write's body
 	// (@odata.etag), a precondition like If-Match.
 	bodyETag string
+	// complex caches the complex-typed properties of table.
+	complex map[string]complexRef
 }
 
 func (r *request) ref() entity.Ref {
@@ -117,6 +119,9 @@ func (s *Server) dispatch(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if raw == "$batch" {
+		return errorf(http.StatusNotImplemented, "NotImplemented", "$batch is not supported")
+	}
 	r.query = q
 	unsupported := q.Unsupported
 	if i := slices.Index(unsupported, "$id"); i >= 0 {
@@ -141,6 +146,9 @@ func (s *Server) dispatch(c echo.Context) error {
 	if err := checkAliases(q); err != nil {
 		return err
 	}
+	if (raw == "" || raw == "$metadata") && (hasCollectionOptions(q) || q.Select != nil || q.Expand != nil) {
+		return errorf(http.StatusBadRequest, "BadRequest", "the service document and $metadata take no query options but $format")
+	}
 	switch raw {
 	case "":
 		if req.Method != http.MethodGet && req.Method != http.MethodHead {
@@ -152,8 +160,6 @@ func (s *Server) dispatch(c echo.Context) error {
 			return methodNotAllowed(c, "GET")
 		}
 		return s.metadata(r)
-	case "$batch":
-		return errorf(http.StatusNotImplemented, "NotImplemented", "$batch is not supported")
 	}
 	r.path = rp
 	segs := rp.Segments
@@ -466,6 +472,7 @@ func render(r *request, e entity.Entity, selected []ast.SelectItem, withContext 
 			fields[v.Name] = []string{}
 		}
 	}
+	complexOut(r, fields)
 	keep := selectSet(selected)
 	types := r.edmTypes()
 	for k, v := range fields {
@@ -476,6 +483,7 @@ func render(r *request, e entity.Entity, selected []ast.SelectItem, withContext 
 		}
 	}
 	applySelectOptions(r.table, out, selected)
+	applyMembers(out, selectMembers(r, selected))
 	advertiseActions(r, out, e.Ref.Key, selected)
 	return out
 }

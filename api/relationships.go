@@ -268,6 +268,9 @@ func (s *Server) createRelated(r *request, n *navigation) error {
 	if err := enumValues(sub, n.target, body); err != nil {
 		return err
 	}
+	if err := complexIn(sub, n.target, body); err != nil {
+		return err
+	}
 	dropComputed(n.target, body)
 	fk, err := keyValueOf(r, r.table, r.key)
 	if err != nil {

@@ -36,6 +36,9 @@ func compileItemOptions(t *specengine.Table, it ast.SelectItem) (*itemOptions, e
 	if !ok || t.Vars[i].Type != expr.TList {
 		return nil, errorf(http.StatusBadRequest, "BadRequest", "$select=%s(...): nested options apply to collection-valued properties", name)
 	}
+	if t.Vars[i].Elem != "" {
+		return nil, errorf(http.StatusNotImplemented, "NotImplemented", "options on %s, a collection of %s, are not supported (only on collections of strings)", name, t.Vars[i].Elem)
+	}
 	o := it.Options
 	switch {
 	case o.Search != nil:

@@ -564,5 +564,9 @@ func (s *Server) verifyRemote(c echo.Context) error {
 	if err := s.authorize(c, "", authz.ActVerifySpecs, res); err != nil {
 		return err
 	}
-	return s.runDeploy(c, d, deploy.Input{App: "verify-" + strings.ToLower(strings.ReplaceAll(s.cfg.NewID(), "-", ""))[:12], Kind: deploy.KindSubmit, Files: files, DryRun: true})
+	id := strings.ToLower(strings.ReplaceAll(s.cfg.NewID(), "-", ""))
+	if len(id) > 12 {
+		id = id[:12]
+	}
+	return s.runDeploy(c, d, deploy.Input{App: "verify-" + id, Kind: deploy.KindSubmit, Files: files, DryRun: true})
 }

@@ -150,6 +150,21 @@ func slotType(t string) expr.Type {
 	return expr.TString
 }
 
+// typedElem is the element type of a CSDL collection of numbers or
+// Booleans, which a list holds as text; "" for any other type.
+func typedElem(t string) string {
+	elem, ok := strings.CutPrefix(t, "Collection(")
+	if !ok {
+		return ""
+	}
+	elem = strings.TrimSuffix(elem, ")")
+	switch elem {
+	case "Edm.Boolean", "Edm.Byte", "Edm.SByte", "Edm.Int16", "Edm.Int32", "Edm.Int64", "Edm.Double", "Edm.Single", "Edm.Decimal":
+		return elem
+	}
+	return ""
+}
+
 func compatible(v expr.Type, csdlType string) bool {
 	st := slotType(csdlType)
 	switch v {
@@ -233,6 +248,22 @@ func (c *compiler) table(s *ioa.Spec, entities []string) *Table {
 	for _, k := range t.KeyProps {
 		keys[k] = true
 	}
+	// The gateway serves an entity type as it is: type casts (for
+	// derived types) and media streams are not implemented, so a model
+	// that needs them is refused rather than half served.
+	if et.BaseType != "" {
+		c.d.Errorf(et.Pos, "entity type %s derives from %s: derived entity types (BaseType) are not supported", t.Entity, et.BaseType)
+	}
+	for _, s2 := range c.b.Model.Schemas {
+		for _, other := range s2.EntityTypes {
+			if other.BaseType != "" && typeMatches(other.BaseType, sch, et) {
+				c.d.Errorf(other.Pos, "entity type %s derives from %s: derived entity types (BaseType) are not supported", other.Name, t.Entity)
+			}
+		}
+	}
+	if et.HasStream {
+		c.d.Errorf(et.Pos, "entity type %s has a stream (HasStream): media entities are not supported", t.Entity)
+	}
 	for _, p := range et.Properties {
 		if keys[p.Name] || p.Name == "status" {
 			continue
@@ -241,10 +272,13 @@ func (c *compiler) table(s *ioa.Spec, entities []string) *Table {
 			if !compatible(t.Vars[i].Type, p.Type) {
 				c.d.Errorf(p.Pos, "property %s.%s is %s, but the spec declares state variable %q as %s", t.Entity, p.Name, p.Type, p.Name, t.Vars[i].Type)
 			}
+			if t.Vars[i].Type == expr.TList {
+				t.Vars[i].Elem = typedElem(p.Type)
+			}
 			continue
 		}
 		t.slotIdx[p.Name] = len(t.Vars)
-		t.Vars = append(t.Vars, Slot{Name: p.Name, Type: slotType(p.Type), Field: true})
+		t.Vars = append(t.Vars, Slot{Name: p.Name, Type: slotType(p.Type), Field: true, Elem: typedElem(p.Type)})
 	}
 	vars := make([]expr.Var, len(t.Vars))
 	for i, v := range t.Vars {

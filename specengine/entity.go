@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 
 	"github.com/temperhq/temper/specengine/expr"
 )
@@ -187,7 +188,7 @@ func (t *Table) New(id string, body map[string]any) (State, error) {
 		if t.Vars[i].Initial != nil {
 			return State{}, &FieldError{Name: k, Msg: fmt.Sprintf("%q is a state variable with an initial value; it changes only through actions", k)}
 		}
-		v, err := Convert(t.Vars[i].Type, body[k])
+		v, err := t.convertSlot(i, body[k])
 		if err != nil {
 			return State{}, &FieldError{Name: k, Msg: err.Error()}
 		}
@@ -226,6 +227,9 @@ func (t *Table) Fields(s *State) map[string]any {
 	m["status"] = t.stateName(s.Status)
 	for i, v := range t.Vars {
 		m[v.Name] = s.Vars[i].Any()
+		if v.Elem != "" && s.Vars[i].K == expr.List {
+			m[v.Name] = typedList(v.Elem, s.Vars[i].L)
+		}
 	}
 	return m
 }
@@ -261,7 +265,7 @@ func (t *Table) Update(cur *State, fields map[string]any) (State, error) {
 		if !t.Vars[i].Field {
 			return State{}, &FieldError{Name: k, Msg: fmt.Sprintf("%q is a state variable; it changes only through actions", k)}
 		}
-		v, err := Convert(t.Vars[i].Type, fields[k])
+		v, err := t.convertSlot(i, fields[k])
 		if err != nil {
 			return State{}, &FieldError{Name: k, Msg: err.Error()}
 		}
@@ -273,4 +277,95 @@ func (t *Table) Update(cur *State, fields map[string]any) (State, error) {
 		return State{}, &FieldError{Name: inv.Name, Msg: "field invariant violated: " + inv.Src}
 	}
 	return next, nil
+}
+
+// convertSlot is Convert for slot i: a list bound to a collection of
+// numbers or Booleans takes them as JSON numbers and Booleans (or their
+// text) and holds their canonical text.
+func (t *Table) convertSlot(i int, v any) (expr.Value, error) {
+	sl := t.Vars[i]
+	items, ok := v.([]any)
+	if sl.Elem == "" || !ok {
+		return Convert(sl.Type, v)
+	}
+	l := make([]string, 0, len(items))
+	for _, it := range items {
+		s, err := elemText(sl.Elem, it)
+		if err != nil {
+			return expr.Value{}, err
+		}
+		l = append(l, s)
+	}
+	return expr.ListVal(l), nil
+}
+
+// elemText is the canonical text of an element of a collection of elem.
+func elemText(elem string, v any) (string, error) {
+	if elem == "Edm.Boolean" {
+		switch x := v.(type) {
+		case bool:
+			return strconv.FormatBool(x), nil
+		case string:
+			if b, err := strconv.ParseBool(x); err == nil && (x == "true" || x == "false") {
+				return strconv.FormatBool(b), nil
+			}
+		}
+		return "", fmt.Errorf("elements must be true or false")
+	}
+	var text string
+	switch x := v.(type) {
+	case json.Number:
+		text = string(x)
+	case string:
+		text = x
+	case int64:
+		text = strconv.FormatInt(x, 10)
+	case int:
+		text = strconv.Itoa(x)
+	case float64:
+		text = strconv.FormatFloat(x, 'g', -1, 64)
+	default:
+		return "", fmt.Errorf("elements must be numbers (%s)", elem)
+	}
+	switch elem {
+	case "Edm.Double", "Edm.Single", "Edm.Decimal":
+		if _, err := strconv.ParseFloat(text, 64); err != nil {
+			return "", fmt.Errorf("%s is not a number", text)
+		}
+		return text, nil
+	}
+	n, err := strconv.ParseInt(text, 10, 64)
+	if err != nil {
+		return "", fmt.Errorf("%s is not an integer (%s)", text, elem)
+	}
+	return strconv.FormatInt(n, 10), nil
+}
+
+// typedList renders a list held as text as the JSON values of elem:
+// integers, numbers (Decimal: its exact text) or Booleans; an element that
+// does not parse (written by a spec's effects) stays a string.
+func typedList(elem string, l []string) []any {
+	out := make([]any, len(l))
+	for i, s := range l {
+		out[i] = s
+		switch elem {
+		case "Edm.Boolean":
+			if b, err := strconv.ParseBool(s); err == nil {
+				out[i] = b
+			}
+		case "Edm.Double", "Edm.Single":
+			if f, err := strconv.ParseFloat(s, 64); err == nil {
+				out[i] = f
+			}
+		case "Edm.Decimal":
+			if _, err := strconv.ParseFloat(s, 64); err == nil {
+				out[i] = json.Number(s)
+			}
+		default:
+			if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+				out[i] = n
+			}
+		}
+	}
+	return out
 }

@@ -44,6 +44,12 @@ type Slot struct {
 	// Input marks a state variable without an initial value: the create
 	// body sets it and the verifier treats it as free.
 	Input bool
+	// Elem is the element type of a list bound to a CSDL collection of
+	// numbers or Booleans (Edm.Int32, Edm.Decimal, Edm.Boolean, ...): the
+	// list holds each element's canonical text, and the entity's JSON
+	// (Fields) has them as numbers and Booleans again. "" for lists of
+	// strings.
+	Elem string
 }
 
 // Action is one compiled action.

@@ -247,6 +247,12 @@ func TestBundleErrors(t *testing.T) {
 		{"param type clash", map[string]string{"k.ioa.toml": spec("[[action]]\nname = \"Go\"\nfrom = [\"A\"]\nparams = [{ name = \"n\", type = \"string\" }]\n"),
 			"m.csdl.xml": `<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices><Schema Namespace="N" xmlns="http://docs.oasis-open.org/odata/ns/edm"><EntityType Name="K"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/></EntityType><Action Name="Go" IsBound="true"><Parameter Name="b" Type="N.K"/><Parameter Name="n" Type="Edm.Int32"/></Action></Schema></edmx:DataServices></edmx:Edmx>`},
 			"parameter n of action Go is Edm.Int32 in the CSDL but string in the spec"},
+		{"derived entity type", map[string]string{"k.ioa.toml": spec(""),
+			"m.csdl.xml": `<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices><Schema Namespace="N" xmlns="http://docs.oasis-open.org/odata/ns/edm"><EntityType Name="K"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/></EntityType><EntityType Name="Special" BaseType="N.K"><Property Name="x" Type="Edm.String"/></EntityType></Schema></edmx:DataServices></edmx:Edmx>`},
+			"entity type Special derives from K: derived entity types (BaseType) are not supported"},
+		{"media entity", map[string]string{"k.ioa.toml": spec(""),
+			"m.csdl.xml": `<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices><Schema Namespace="N" xmlns="http://docs.oasis-open.org/odata/ns/edm"><EntityType Name="K" HasStream="true"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/></EntityType></Schema></edmx:DataServices></edmx:Edmx>`},
+			"media entities are not supported"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

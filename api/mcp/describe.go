@@ -36,8 +36,10 @@ temper (app = app name, set = entity set, id = key, usually a string):
 A denial is data, not an error: {"denied": True, "decision_id": ..., "status": "pending", "hint": ...};
 poll_decision(id, 30) waits for a human's answer, then repeat the call. Other error answers (404, 409
 wrong state or guard false, 400) end the script with the gateway's message unless wrapped in attempt.
+An app whose bundle has no *.cedar policies lets you create and list, and read and act on what you
+created; only humans write policies.
 
-Spec language (TOML):
+Spec language (Name.ioa.toml):
   [automaton]
   name = "Knowledge"                  # the entity type
   states = ["Draft", "Indexed", "Linked"]
@@ -45,15 +47,22 @@ Spec language (TOML):
   [[state]]
   name = "content"
   type = "string"                     # string | bool | counter | int | list; no initial = set at create
+  [[state]]
+  name = "links"
+  type = "counter"
+  initial = 0
   [[action]]
   name = "Index"
   from = ["Draft"]
   to = "Indexed"                      # omit for a self-loop
   guard = "content != ''"             # ! && || =>, == != < <= > >=, in, len(x), empty(x), params.p
+  [[action]]
+  name = "Link"
+  from = ["Indexed", "Linked"]
+  to = "Linked"
   effect = ["links += 1"]             # = += -= append(l, v) remove_at(l, i) schedule('Action', secs)
-  params = ["note"]
   [[invariant]]
-  name = "IndexRequiresContent"
+  name = "LinkedHasContent"
   assert = "status == 'Linked' => content != ''"
 Strings in predicates use single quotes. Without a model.csdl.xml the set is the type's plural
 (Knowledge -> Knowledges) with key "id"; a CSDL EntitySet names it otherwise.

@@ -2,7 +2,9 @@ package mcp
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -17,48 +19,71 @@ var fileOptions = syntax.FileOptions{Set: true, While: true, TopLevelControl: tr
 // returnBuiltin is the predeclared function a top-level return becomes.
 const returnBuiltin = "__return__"
 
-// maxAwaits bounds how many await prefixes one script may drop (each one
-// costs a parse).
-const maxAwaits = 2000
+// maxAwaits bounds how many await prefixes one script may drop: each one
+// costs a parse (two where it starts a statement), which is linear in the
+// script's size.
+const maxAwaits = 256
 
 // parseScript parses an agent's script, accepting the founding document's
 // Python-isms: a prefix `await` before an expression is dropped, and a
 // `return` outside any function ends the script with its value.
 //
-// Both rewrites use the Starlark parser itself, never pattern matching on
-// the text. `await x` does not parse (an identifier followed by an
-// expression), and the parser reports the error at the token after await;
-// the await is dropped only when blanking that word (replaced by spaces,
-// so every position in later errors is still right) makes the parse get
-// further. A word "await" inside a string or a comment cannot pass that
-// test, since blanking it leaves the token stream unchanged. `return` at
-// top level parses (the resolver refuses it later), so it is rewritten in
-// the syntax tree into a call of __return__, which records the value and
-// stops the thread.
-func parseScript(name, src string) (*syntax.File, error) {
-	src = normalizeNewlines(src)
-	buf := []byte(src)
-	f, err := fileOptions.Parse(name, buf, 0)
-	for range maxAwaits {
+// Both rewrites use the Starlark scanner and parser, never pattern
+// matching on the text. The scanner reads `await` as a reserved word that
+// no rule of the grammar accepts, so the parser stops at the first one and
+// reports its position; that token is blanked (replaced by spaces, so
+// every later position is unchanged) and the parse repeats (see
+// dropAwait for an await that starts a statement). A word
+// "await" inside a string or a comment is never a token and is never
+// touched. `return` at top level parses (the resolver refuses it later),
+// so it is rewritten in the syntax tree into a call of __return__, which
+// records the value and stops the thread.
+func parseScript(ctx context.Context, name, src string) (*syntax.File, error) {
+	buf := []byte(normalizeNewlines(src))
+	for range maxAwaits + 1 {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		f, err := fileOptions.Parse(name, buf, 0)
 		if err == nil {
-			break
+			f.Stmts = rewriteReturns(f.Stmts)
+			return f, nil
 		}
 		var se syntax.Error
 		if !errors.As(err, &se) {
 			return nil, err
 		}
-		fixed, ok := dropAwait(name, buf, se.Pos)
-		if !ok {
+		at := offset(buf, se.Pos)
+		if at < 0 || !isWord(buf, at, "await") {
 			return nil, err
 		}
-		buf = fixed
-		f, err = fileOptions.Parse(name, buf, 0)
+		buf = dropAwait(name, buf, at)
 	}
-	if err != nil {
-		return nil, err
+	return nil, fmt.Errorf("%s: more than %d awaits", name, maxAwaits)
+}
+
+// dropAwait removes the await token at byte at. Blanking it is right
+// inside an expression, but where it starts a logical line the blanks
+// would indent the statement; there it becomes "pass;" (same width, a
+// statement that does nothing). Whether the line is a logical start (not
+// a continuation inside brackets, where pass is a syntax error) is the
+// parser's answer: "pass;" is kept only if the parse gets past it.
+func dropAwait(name string, buf []byte, at int) []byte {
+	lineStart := at
+	for lineStart > 0 && (buf[lineStart-1] == ' ' || buf[lineStart-1] == '\t') {
+		lineStart--
 	}
-	f.Stmts = rewriteReturns(f.Stmts)
-	return f, nil
+	if lineStart == 0 || buf[lineStart-1] == '\n' {
+		stmt := append([]byte(nil), buf...)
+		copy(stmt[at:], "pass;")
+		_, err := fileOptions.Parse(name, stmt, 0)
+		var se syntax.Error
+		if err == nil || errors.As(err, &se) && offset(stmt, se.Pos) > at {
+			return stmt
+		}
+	}
+	copy(buf[at:], "     ")
+	return buf
 }
 
 // normalizeNewlines turns \r\n and lone \r into \n, as the scanner reads
@@ -68,32 +93,6 @@ func normalizeNewlines(s string) string {
 		return s
 	}
 	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
-}
-
-// dropAwait blanks the word "await" nearest before the parse error at
-// pos whose removal lets the parser get past pos; it tries the few
-// nearest candidates (a comment between an await and its operand may hold
-// the word too).
-func dropAwait(name string, src []byte, pos syntax.Position) ([]byte, bool) {
-	at := offset(src, pos)
-	if at < 0 {
-		return nil, false
-	}
-	tries := 0
-	for i := at - len("await"); i >= 0 && tries < 8; i-- {
-		if !isWord(src, i, "await") {
-			continue
-		}
-		tries++
-		next := append([]byte(nil), src...)
-		copy(next[i:], "     ")
-		_, err := fileOptions.Parse(name, next, 0)
-		var se syntax.Error
-		if err == nil || errors.As(err, &se) && offset(next, se.Pos) > at {
-			return next, true
-		}
-	}
-	return nil, false
 }
 
 // isWord reports whether src holds the identifier w at i, not part of a

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	starjson "go.starlark.net/lib/json"
 	"go.starlark.net/starlark"
@@ -102,7 +103,7 @@ func (sb *sandbox) run(ctx context.Context, c caller, script string) Outcome {
 	defer cancel()
 	deadline, _ := ctx.Deadline()
 
-	f, err := parseScript("execute", script)
+	f, err := parseScript(ctx, "execute", script)
 	if err != nil {
 		out.Error = "syntax error: " + err.Error()
 		return out
@@ -120,7 +121,11 @@ func (sb *sandbox) run(ctx context.Context, c caller, script string) Outcome {
 	thread.Print = func(t *starlark.Thread, msg string) {
 		room := sb.limits.MaxOutput - printed.Len()
 		if len(msg)+1 > room {
-			printed.WriteString(msg[:max(room, 0)])
+			cut := max(room, 0)
+			for cut > 0 && cut < len(msg) && !utf8.RuneStart(msg[cut]) {
+				cut--
+			}
+			printed.WriteString(msg[:cut])
 			t.Cancel(outputFull)
 			return
 		}
@@ -143,13 +148,6 @@ func (sb *sandbox) run(ctx context.Context, c caller, script string) Outcome {
 	predeclared := starlark.StringDict{
 		"temper": s.module(),
 		"json":   starjson.Module,
-		"await": starlark.NewBuiltin("await", func(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			var v starlark.Value
-			if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &v); err != nil {
-				return nil, err
-			}
-			return v, nil
-		}),
 		returnBuiltin: starlark.NewBuiltin("return", func(t *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			var v starlark.Value = starlark.None
 			if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0, &v); err != nil {

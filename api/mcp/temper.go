@@ -195,7 +195,7 @@ func specs(s *session, name string, args starlark.Tuple, kwargs []starlark.Tuple
 	if err := json.Unmarshal(r.body, &vs); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	out := map[string]any{"app": app, "active": nil, "versions": vs.Value, "files": map[string]string{}}
+	out := map[string]any{"app": app, "active": nil, "versions": nonNil(vs.Value), "files": map[string]string{}}
 	if vs.Active != "" {
 		out["active"] = vs.Active
 		bf, denial, err := s.export(name, app)
@@ -478,10 +478,12 @@ func action(s *session, name string, args starlark.Tuple, kwargs []starlark.Tupl
 	}
 	if !strings.Contains(act, ".") {
 		ns, denial, err := s.namespace(name, app, set, act)
-		if ns == "" {
+		if denial != nil || err != nil {
 			return denial, err
 		}
-		act = ns + "." + act
+		if ns != "" {
+			act = ns + "." + act
+		}
 	}
 	return s.request(name, http.MethodPost, p+"/"+pathEscape(act), params)
 }
@@ -506,8 +508,9 @@ type edmx struct {
 
 // namespace finds the namespace of the bound action act of set's entity
 // type in the app's $metadata: the request path names Namespace.Action.
-// An action the model lacks takes the entity type's namespace, so the
-// gateway answers (and records) the unknown action itself.
+// An action the model lacks takes the entity type's namespace (and an
+// unknown set none), so the gateway answers and records the unmet intent
+// itself.
 func (s *session) namespace(call, app, set, act string) (string, starlark.Value, error) {
 	m := s.models[app]
 	if m == nil {
@@ -530,7 +533,8 @@ func (s *session) namespace(call, app, set, act string) (string, starlark.Value,
 		}
 	}
 	if typ == "" {
-		return "", nil, &APIError{Call: call, Status: http.StatusNotFound, Code: "NotFound", Message: fmt.Sprintf("app %s has no entity set %q", app, set)}
+		// Unknown set: the gateway answers, and records the unmet intent.
+		return "", nil, nil
 	}
 	for _, sc := range m.Schemas {
 		for _, a := range sc.Actions {
@@ -539,7 +543,10 @@ func (s *session) namespace(call, app, set, act string) (string, starlark.Value,
 			}
 		}
 	}
-	return typ[:max(strings.LastIndexByte(typ, '.'), 0)], nil, nil
+	if i := strings.LastIndexByte(typ, '.'); i >= 0 {
+		return typ[:i], nil, nil
+	}
+	return "", nil, nil
 }
 
 func patch(s *session, name string, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {

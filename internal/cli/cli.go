@@ -22,7 +22,7 @@ type command interface {
 }
 
 func commands() []command {
-	return []command{&parseCmd{}, &verifyCmd{}, &appsCmd{}, &devserverCmd{}, &workerCmd{}, &serveCmd{}, &entityCmd{}, &devCmd{}, &agentsCmd{}, &decideCmd{}, &specsCmd{}, &exportCmd{}, &importCmd{}}
+	return []command{&parseCmd{}, &verifyCmd{}, &appsCmd{}, &devserverCmd{}, &workerCmd{}, &serveCmd{}, &entityCmd{}, &devCmd{}, &agentsCmd{}, &decideCmd{}, &specsCmd{}, &exportCmd{}, &importCmd{}, &mcpCmd{}}
 }
 
 // Run runs the temper command line with args (without the program name).
