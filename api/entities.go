@@ -1,10 +1,12 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/temperhq/temper/api/odata/ast"
 	"github.com/temperhq/temper/specengine"
@@ -414,6 +416,11 @@ func (s *Server) action(r *request, qualified string) error {
 	if err != nil {
 		return err
 	}
+	if v := r.c.QueryParam("await_integration"); v == "true" && runsIntegration(a) {
+		e = s.awaitIntegration(r, e)
+	} else if v != "" && v != "true" && v != "false" {
+		return errorf(http.StatusBadRequest, "BadRequest", "await_integration=%q: want true or false", v)
+	}
 	r.c.Response().Header().Set("ETag", etag(e.Version))
 	if p.minimal {
 		r.c.Response().Header().Set("Preference-Applied", "return=minimal")
@@ -650,4 +657,38 @@ func notModified(r *request, version int64) bool {
 		}
 	}
 	return false
+}
+
+// runsIntegration reports whether an action triggers an integration.
+func runsIntegration(a *specengine.Action) bool {
+	if len(a.Integrations) > 0 {
+		return true
+	}
+	for _, t := range a.Triggers {
+		if t.Kind == "wasm" {
+			return true
+		}
+	}
+	return false
+}
+
+// awaitIntegration waits (at most 25 s) until the entity moved past
+// e's version, i.e. an integration callback (on_success or on_failure)
+// committed, and answers the entity then; on timeout the entity as it was,
+// with Temper-Integration: pending.
+func (s *Server) awaitIntegration(r *request, e entity.Entity) entity.Entity {
+	ctx, cancel := context.WithTimeout(r.c.Request().Context(), 25*time.Second)
+	defer cancel()
+	for {
+		cur, err := s.cfg.Entities.Get(ctx, r.ref())
+		if err == nil && cur.Version > e.Version {
+			return cur
+		}
+		select {
+		case <-ctx.Done():
+			r.c.Response().Header().Set("Temper-Integration", "pending")
+			return e
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }

@@ -4,20 +4,26 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	deployacts "github.com/temperhq/temper/activities/deploy"
 	"github.com/temperhq/temper/activities/gate"
+	"github.com/temperhq/temper/activities/integration"
 	"github.com/temperhq/temper/activities/projection"
 	"github.com/temperhq/temper/activities/reaction"
+	"github.com/temperhq/temper/activities/wasm"
+	"github.com/temperhq/temper/activities/wasm/secrets"
 	"github.com/temperhq/temper/api"
 	"github.com/temperhq/temper/authz"
 	"github.com/temperhq/temper/dev/apps"
@@ -55,7 +61,15 @@ type stackOptions struct {
 	// bounds each level.
 	verifier    func(context.Context, *specengine.Bundle, report.Level) (*report.Result, error)
 	stepTimeout time.Duration
+	// allowPrivate lets integration modules reach these prefixes (test
+	// servers on loopback); wasmCache keeps compiled modules.
+	allowPrivate []netip.Prefix
+	wasmCache    string
 }
+
+var idCounter atomic.Int64
+
+func uuidLike() string { return fmt.Sprintf("id-%d-%d", time.Now().UnixNano(), idCounter.Add(1)) }
 
 func newStackWith(t *testing.T, o stackOptions) *stack {
 	t.Helper()
@@ -95,9 +109,21 @@ func newStackWith(t *testing.T, o stackOptions) *stack {
 	}
 	c := ts.GetDefaultClient()
 	g := &gate.Gate{Bundles: reg, Store: st}
+	rt, err := wasm.New(ctx, wasm.Config{CacheDir: o.wasmCache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rt.Close(context.Background()) })
+	vault, err := secrets.NewVault([]byte(strings.Repeat("k", 32)), &integration.SecretStore{Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runner := &integration.Runner{Runtime: rt, Store: st, Bundles: reg, AllowPrivate: o.allowPrivate, NewID: func() string { return uuidLike() },
+		Secrets: func(app string) wasm.Secrets { return vault.For(app) }}
 	w := worker.New(c, reg, &projection.Hook{Store: st}, worker.Options{TaskQueue: "gw", Gate: g,
-		Deploy:  &deployacts.Activities{Store: st, Registry: reg, Schema: api.Schema, Verifier: o.verifier},
-		Reactor: &reaction.Reactor{Entities: &entity.Client{Temporal: c, TaskQueue: "gw"}, Gate: g}})
+		Deploy:       &deployacts.Activities{Store: st, Registry: reg, Schema: api.Schema, Verifier: o.verifier},
+		Reactor:      &reaction.Reactor{Entities: &entity.Client{Temporal: c, TaskQueue: "gw"}, Gate: g},
+		Integrations: runner})
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -115,10 +141,11 @@ func newStackWith(t *testing.T, o stackOptions) *stack {
 	rec := api.NewRecorder(st, nil)
 	sec := api.Security{Auth: &identity.Authenticator{Store: st}, Authz: eng, Governance: st, Recorder: rec}
 	gw := api.New(api.Config{Security: sec, Apps: appsReg, Entities: &entity.Client{Temporal: c, TaskQueue: "gw"}, Store: st, PageSize: pageSize,
-		Deploys: &api.Deploys{Deployer: &deploy.Client{Temporal: c, TaskQueue: "gw"}, Specs: st, StepTimeout: o.stepTimeout}})
+		Deploys:      &api.Deploys{Deployer: &deploy.Client{Temporal: c, TaskQueue: "gw"}, Specs: st, StepTimeout: o.stepTimeout},
+		Integrations: &api.Integrations{Modules: st, Vault: vault}})
 	srv := httptest.NewServer(gw.Handler())
+	t.Cleanup(rec.Close) // after the server closed: calls still running are recorded
 	t.Cleanup(srv.Close)
-	t.Cleanup(rec.Close)
 	s := &stack{url: srv.URL, store: st, apps: appsReg}
 	s.admin = s.issue(t, identity.Admin, "test-admin")
 	return s

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/temperhq/temper/store"
@@ -23,6 +24,10 @@ type Recorder struct {
 	ch    chan store.Trajectory
 	flush chan chan struct{}
 	done  chan struct{}
+	// mu guards closed: a call that ends after Close is logged, not
+	// recorded (and never sent on the closed channel).
+	mu     sync.RWMutex
+	closed bool
 }
 
 const (
@@ -44,7 +49,15 @@ func NewRecorder(st TrajectoryWriter, log *slog.Logger) *Recorder {
 }
 
 // Record queues t.
-func (r *Recorder) Record(t store.Trajectory) { r.ch <- t }
+func (r *Recorder) Record(t store.Trajectory) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if r.closed {
+		r.log.Warn("trajectory after the recorder closed", "app", t.App, "action", t.Action, "outcome", t.Outcome)
+		return
+	}
+	r.ch <- t
+}
 
 // Flush returns once every record queued before the call is written (or
 // ctx ends).
@@ -63,7 +76,14 @@ func (r *Recorder) Flush(ctx context.Context) {
 
 // Close writes what is queued and stops the loop.
 func (r *Recorder) Close() {
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return
+	}
+	r.closed = true
 	close(r.ch)
+	r.mu.Unlock()
 	<-r.done
 }
 

@@ -65,6 +65,8 @@ type Config struct {
 	NewID func() string
 	// Deploys enables spec submission (nil: 501).
 	Deploys *Deploys
+	// Integrations enables module uploads and secrets (nil: 501).
+	Integrations *Integrations
 	// MCP bounds the scripts of the MCP execute tool served at /mcp
 	// (zero fields: the defaults of mcp.Limits).
 	MCP mcp.Limits
@@ -111,6 +113,7 @@ func New(cfg Config) *Server {
 	api := e.Group("/api", s.authenticated)
 	s.governanceRoutes(api)
 	s.specsRoutes(api)
+	s.moduleRoutes(api)
 	// MCP authenticates each request itself (its errors are JSON-RPC, not
 	// OData) and sends every temper call back through this gateway.
 	e.Any("/mcp", echo.WrapHandler(mcp.NewHandler(mcp.Config{Gateway: e, Auth: cfg.Auth, Limits: cfg.MCP, Logger: cfg.Logger})))

@@ -39,6 +39,8 @@ const (
 	ActManageAgents    = "manage_agents"
 	ActReadTrajectory  = "read_trajectories"
 	ActUploadModule    = "upload_module"
+	ActWriteSecret     = "write_secret"
+	ActReadSecrets     = "read_secrets"
 	ActHTTPCall        = "http_call"
 )
 
@@ -51,8 +53,9 @@ const (
 )
 
 // SystemPolicies are part of every app's set and cannot be removed: admins
-// may do everything; agents may never approve, deny or write policies or
-// manage principals (a forbid, so no approval can lift it); an agent may
+// may do everything; agents may never approve, deny or write policies,
+// manage principals, or set or list secrets (a forbid, so no approval can
+// lift it); an agent may
 // poll its own decisions and read its own trajectories.
 const SystemPolicies = `@id("system:admins")
 permit (principal is Admin, action, resource);
@@ -60,7 +63,7 @@ permit (principal is Admin, action, resource);
 @id("system:agents-never-govern")
 forbid (
   principal is Agent,
-  action in [Action::"approve_decision", Action::"deny_decision", Action::"write_policy", Action::"manage_agents"],
+  action in [Action::"approve_decision", Action::"deny_decision", Action::"write_policy", Action::"manage_agents", Action::"write_secret", Action::"read_secrets"],
   resource
 );
 
@@ -75,7 +78,8 @@ when { resource has principal && resource.principal == principal };
 
 // DefaultAppPolicies govern an app whose bundle brings no *.cedar file:
 // an agent may create entities and list the sets, and read and act on
-// the entities it created, and the spec's own timers and reactions run;
+// the entities it created, and the spec's own timers, reactions and
+// integration callbacks run;
 // everything else waits for an approval.
 const DefaultAppPolicies = `@id("default:agents-create-and-list")
 permit (principal is Agent, action in [Action::"create", Action::"list"], resource);
@@ -86,16 +90,18 @@ when { resource has creator && resource.creator == principal };
 
 @id("default:system-dispatch")
 permit (principal is Service, action, resource)
-when { principal == Service::"timer" || principal == Service::"reaction" };
+when { principal == Service::"timer" || principal == Service::"reaction" || principal == Service::"integration" }
+unless { action == Action::"http_call" };
 `
 
 // DevPlatformPolicies are temper dev's platform policies (part of every
 // app's set there): an agent may submit and verify specs for an app that
-// does not exist yet or that it owns (submitted first).
+// does not exist yet or that it owns (submitted first), and upload its
+// modules.
 const DevPlatformPolicies = `@id("platform:agents-submit-own-apps")
 permit (
   principal is Agent,
-  action in [Action::"submit_specs", Action::"verify_specs", Action::"read_specs"],
+  action in [Action::"submit_specs", Action::"verify_specs", Action::"read_specs", Action::"upload_module"],
   resource is App
 )
 when { !(resource has owner) || resource.owner == principal };

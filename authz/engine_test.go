@@ -293,3 +293,34 @@ func mustParse(t *testing.T, s string) identity.Principal {
 	}
 	return p
 }
+
+// TestDefaultAppPolicies: an app without *.cedar lets agents own what
+// they create and the spec's own service principals run its actions, but
+// never reach the network.
+func TestDefaultAppPolicies(t *testing.T) {
+	e := authz.New(policies{})
+	if err := e.Load(context.Background(), "app", nil); err != nil {
+		t.Fatal(err)
+	}
+	svc := func(name string) identity.Principal { return identity.ServicePrincipal(name) }
+	tests := []struct {
+		name string
+		p    identity.Principal
+		act  string
+		res  authz.Resource
+		want string
+	}{
+		{"agent creates", agentA, authz.ActCreate, authz.Resource{Type: "Note"}, authz.Allow},
+		{"agent reads own", agentA, authz.ActRead, authz.Resource{Type: "Note", ID: "n", Creator: agentA.String()}, authz.Allow},
+		{"agent reads another's", agentB, authz.ActRead, authz.Resource{Type: "Note", ID: "n", Creator: agentA.String()}, authz.Deny},
+		{"timer acts", svc("timer"), "Expire", authz.Resource{Type: "Note", ID: "n"}, authz.Allow},
+		{"integration callback", svc("integration"), "IndexSucceeded", authz.Resource{Type: "Note", ID: "n"}, authz.Allow},
+		{"integration reaches the network", svc("integration"), authz.ActHTTPCall, authz.Resource{Type: "HttpEndpoint", ID: "example.com"}, authz.Deny},
+		{"another service", svc("other"), "Expire", authz.Resource{Type: "Note", ID: "n"}, authz.Deny},
+	}
+	for _, tc := range tests {
+		if got := e.Authorize(authz.Request{App: "app", Principal: tc.p, Action: tc.act, Resource: tc.res}).Decision; got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
+		}
+	}
+}

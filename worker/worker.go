@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	deployacts "github.com/temperhq/temper/activities/deploy"
+	"github.com/temperhq/temper/activities/integration"
 	"github.com/temperhq/temper/activities/reaction"
 	"github.com/temperhq/temper/workflows/deploy"
 	"github.com/temperhq/temper/workflows/entity"
@@ -35,6 +36,9 @@ type Options struct {
 	// Reactor delivers entity triggers; without one they are not
 	// delivered (each attempt fails and is logged).
 	Reactor *reaction.Reactor
+	// Integrations runs integration modules; without it integrations
+	// wait for a worker that has it.
+	Integrations *integration.Runner
 }
 
 // OptionsFromEnv reads TEMPER_TASK_QUEUE, TEMPER_MAX_WORKFLOW_TASKS and
@@ -78,6 +82,9 @@ func New(c client.Client, specs entity.Specs, hook entity.Hook, opts Options) sd
 	}
 	if opts.Reactor != nil {
 		w.RegisterActivityWithOptions(opts.Reactor.React, activity.RegisterOptions{Name: entity.ReactActivity})
+	}
+	if opts.Integrations != nil {
+		w.RegisterActivityWithOptions(opts.Integrations.Run, activity.RegisterOptions{Name: entity.IntegrationActivity})
 	}
 	return w
 }

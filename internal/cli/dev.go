@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -75,8 +76,14 @@ func (*devCmd) run(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	reg.Fallback = storeFallback(st, log)
 	g := &gate.Gate{Bundles: reg, Store: st}
+	runner, vault, err := integrationRunner(ctx, st, reg, filepath.Join(dataDir(*storeDSN), "wasm-cache"), filepath.Join(dataDir(*storeDSN), "secrets.key"), true, log)
+	if err != nil {
+		c.Close()
+		return errors.Join(err, s.Stop())
+	}
 	w := worker.New(c, reg, commitHook(st, log), worker.Options{Gate: g, Deploy: deployActivities(st, reg),
-		Reactor: &reaction.Reactor{Entities: &entity.Client{Temporal: c, TaskQueue: worker.DefaultTaskQueue}, Gate: g}})
+		Reactor:      &reaction.Reactor{Entities: &entity.Client{Temporal: c, TaskQueue: worker.DefaultTaskQueue}, Gate: g},
+		Integrations: runner})
 	if err := w.Start(); err != nil {
 		c.Close()
 		return errors.Join(fmt.Errorf("start worker: %w", err), s.Stop())
@@ -96,7 +103,8 @@ func (*devCmd) run(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return errors.Join(err, s.Stop())
 	}
 	gw := api.New(api.Config{Security: sec, Apps: appsReg, Entities: &entity.Client{Temporal: c, TaskQueue: worker.DefaultTaskQueue}, Store: st, Logger: log,
-		Deploys: &api.Deploys{Deployer: &deploy.Client{Temporal: c, TaskQueue: worker.DefaultTaskQueue}, Specs: st}})
+		Deploys:      &api.Deploys{Deployer: &deploy.Client{Temporal: c, TaskQueue: worker.DefaultTaskQueue}, Specs: st},
+		Integrations: &api.Integrations{Modules: st, Vault: vault}})
 	if err := gw.Sync(ctx); err != nil {
 		log.Warn("load deployed apps", "error", err)
 	}

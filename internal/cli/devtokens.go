@@ -17,10 +17,16 @@ import (
 // 0600; the store holds only their hashes): beside a SQLite store, or in
 // .temper for Postgres.
 func devTokensPath(storeDSN string) string {
+	return filepath.Join(dataDir(storeDSN), "dev-tokens.json")
+}
+
+// dataDir is where temper dev keeps its files beside the store: the
+// SQLite store's directory, or .temper for Postgres.
+func dataDir(storeDSN string) string {
 	if store.IsPostgres(storeDSN) || storeDSN == "" {
-		return filepath.Join(".temper", "dev-tokens.json")
+		return ".temper"
 	}
-	return filepath.Join(filepath.Dir(storeDSN), "dev-tokens.json")
+	return filepath.Dir(storeDSN)
 }
 
 type devTokenFile struct {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -55,13 +56,18 @@ func (*serveCmd) run(ctx context.Context, args []string, stdout, stderr io.Write
 		return fmt.Errorf("dial temporal at %s: %w", *addr, err)
 	}
 	defer c.Close()
+	vault, err := openVault(st, existing(filepath.Join(dataDir(*storeDSN), "secrets.key")), false)
+	if err != nil {
+		return err
+	}
 	sec, err := gatewaySecurity(ctx, st, appsReg, false, "", log)
 	if err != nil {
 		return err
 	}
 	defer sec.Recorder.Close()
 	gw := api.New(api.Config{Security: sec, Apps: appsReg, Entities: &entity.Client{Temporal: c, TaskQueue: *queue}, Store: st, Logger: log,
-		Deploys: &api.Deploys{Deployer: &deploy.Client{Temporal: c, TaskQueue: *queue}, Specs: st}})
+		Deploys:      &api.Deploys{Deployer: &deploy.Client{Temporal: c, TaskQueue: *queue}, Specs: st},
+		Integrations: &api.Integrations{Modules: st, Vault: vault}})
 	if err := gw.Sync(ctx); err != nil {
 		log.Warn("load deployed apps", "error", err)
 	}

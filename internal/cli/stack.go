@@ -4,14 +4,24 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/temperhq/temper/activities/commitlog"
 	deployacts "github.com/temperhq/temper/activities/deploy"
+	"github.com/temperhq/temper/activities/integration"
 	"github.com/temperhq/temper/activities/projection"
+	"github.com/temperhq/temper/activities/wasm"
+	"github.com/temperhq/temper/activities/wasm/secrets"
 	"github.com/temperhq/temper/api"
 	"github.com/temperhq/temper/authz"
 	"github.com/temperhq/temper/dev/apps"
@@ -142,4 +152,63 @@ func storeFallback(st store.Store, log *slog.Logger) func(string) (*specengine.B
 // deployActivities are the worker's steps of the deploy pipeline.
 func deployActivities(st store.Store, reg *specengine.Registry) *deployacts.Activities {
 	return &deployacts.Activities{Store: st, Registry: reg, Schema: api.Schema}
+}
+
+// integrationRunner is the worker's integration activity: the WASM
+// runtime (compiled modules cached under cacheDir), the app's secrets
+// (sealed with the key from TEMPER_SECRETS_KEY or keyFile, created there
+// when create is set), and TEMPER_WASM_ALLOW_PRIVATE (comma-separated
+// prefixes modules may reach besides public addresses).
+func integrationRunner(ctx context.Context, st store.Store, reg *specengine.Registry, cacheDir, keyFile string, create bool, log *slog.Logger) (*integration.Runner, *secrets.Vault, error) {
+	rt, err := wasm.New(ctx, wasm.Config{CacheDir: cacheDir, Logger: log})
+	if err != nil {
+		return nil, nil, err
+	}
+	vault, err := openVault(st, keyFile, create)
+	if err != nil {
+		return nil, nil, err
+	}
+	var allow []netip.Prefix
+	if v := os.Getenv("TEMPER_WASM_ALLOW_PRIVATE"); v != "" {
+		for _, p := range strings.Split(v, ",") {
+			pre, err := netip.ParsePrefix(strings.TrimSpace(p))
+			if err != nil {
+				return nil, nil, fmt.Errorf("TEMPER_WASM_ALLOW_PRIVATE: %w", err)
+			}
+			allow = append(allow, pre)
+		}
+	}
+	r := &integration.Runner{Runtime: rt, Store: st, Bundles: reg, AllowPrivate: allow, Logger: log, NewID: uuid.NewString}
+	if vault != nil {
+		r.Secrets = func(app string) wasm.Secrets { return vault.For(app) }
+	}
+	return r, vault, nil
+}
+
+// openVault reads the secrets key (TEMPER_SECRETS_KEY, else keyFile; a
+// missing file is created with a new key when create is set); without a
+// key there is no vault and secrets cannot be set.
+func openVault(st store.Store, keyFile string, create bool) (*secrets.Vault, error) {
+	var key []byte
+	var err error
+	switch {
+	case os.Getenv("TEMPER_SECRETS_KEY") != "":
+		key, err = secrets.ParseKey(os.Getenv("TEMPER_SECRETS_KEY"))
+	case keyFile != "":
+		key, err = secrets.LoadKeyFile(keyFile)
+		if errors.Is(err, fs.ErrNotExist) && create {
+			if err = os.MkdirAll(filepath.Dir(keyFile), 0o700); err == nil {
+				err = os.WriteFile(keyFile, []byte(secrets.NewKey()+"\n"), 0o600)
+			}
+			if err == nil {
+				key, err = secrets.LoadKeyFile(keyFile)
+			}
+		}
+	default:
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("secrets key: %w", err)
+	}
+	return secrets.NewVault(key, &integration.SecretStore{Store: st})
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -73,6 +74,11 @@ func (*workerCmd) run(ctx context.Context, args []string, stdout, stderr io.Writ
 		opts.Gate = g
 		opts.Deploy = deployActivities(st, reg)
 		opts.Reactor = &reaction.Reactor{Entities: &entity.Client{Temporal: c, TaskQueue: opts.TaskQueue}, Gate: g}
+		runner, _, err := integrationRunner(ctx, st, reg, filepath.Join(dataDir(*storeDSN), "wasm-cache"), existing(filepath.Join(dataDir(*storeDSN), "secrets.key")), false, log)
+		if err != nil {
+			return err
+		}
+		opts.Integrations = runner
 	} else {
 		log.Warn("no --store: internal dispatches (timers) are refused, since no policies can authorize them")
 	}
@@ -152,4 +158,12 @@ func appNames(reg *specengine.Registry) []string {
 		}
 	}
 	return out
+}
+
+// existing is path if a file is there, else "".
+func existing(path string) string {
+	if _, err := os.Stat(path); err != nil {
+		return ""
+	}
+	return path
 }
