@@ -688,7 +688,7 @@ func (s *Server) awaitIntegration(r *request, e entity.Entity) entity.Entity {
 		case <-ctx.Done():
 			r.c.Response().Header().Set("Temper-Integration", "pending")
 			return e
-		case <-time.After(50 * time.Millisecond):
+		case <-time.After(20 * time.Millisecond):
 		}
 	}
 }

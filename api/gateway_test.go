@@ -71,7 +71,7 @@ var idCounter atomic.Int64
 
 func uuidLike() string { return fmt.Sprintf("id-%d-%d", time.Now().UnixNano(), idCounter.Add(1)) }
 
-func newStackWith(t *testing.T, o stackOptions) *stack {
+func newStackWith(t testing.TB, o stackOptions) *stack {
 	t.Helper()
 	pageSize, extra := o.pageSize, o.extra
 	ts := testtemporal.New(t)
@@ -152,7 +152,7 @@ func newStackWith(t *testing.T, o stackOptions) *stack {
 }
 
 // issue creates a principal and returns its token.
-func (s *stack) issue(t *testing.T, kind, id string) string {
+func (s *stack) issue(t testing.TB, kind, id string) string {
 	t.Helper()
 	tok, err := identity.Issue(context.Background(), s.store, identity.Principal{Kind: kind, ID: id}, "test", time.Now())
 	if err != nil {
@@ -162,14 +162,14 @@ func (s *stack) issue(t *testing.T, kind, id string) string {
 }
 
 // doAs is do with the principal of token.
-func (s *stack) doAs(t *testing.T, token, method, path string, body any, headers ...string) resp {
+func (s *stack) doAs(t testing.TB, token, method, path string, body any, headers ...string) resp {
 	t.Helper()
 	return s.do(t, method, path, body, append([]string{"Authorization", "Bearer " + token}, headers...)...)
 }
 
 // doRaw sends a text/plain body as the principal of token ("" is the
 // admin).
-func (s *stack) doRaw(t *testing.T, token, method, path, body string) resp {
+func (s *stack) doRaw(t testing.TB, token, method, path, body string) resp {
 	t.Helper()
 	if token == "" {
 		token = s.admin
@@ -198,7 +198,7 @@ type resp struct {
 	raw    string
 }
 
-func (s *stack) do(t *testing.T, method, path string, body any, headers ...string) resp {
+func (s *stack) do(t testing.TB, method, path string, body any, headers ...string) resp {
 	t.Helper()
 	var rd io.Reader
 	if body != nil {

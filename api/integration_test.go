@@ -20,7 +20,7 @@ import (
 
 // buildModule builds one of the repository's example modules with the Go
 // toolchain (a WASI reactor).
-func buildModule(t *testing.T, name string) []byte {
+func buildModule(t testing.TB, name string) []byte {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), name+".wasm")
 	cmd := exec.Command("go", "build", "-buildmode=c-shared", "-o", out, "./activities/wasm/modules/"+name)
@@ -138,6 +138,21 @@ func TestSeedIntegration(t *testing.T) {
 		}
 	}
 	ep.mu.Unlock()
+
+	// Hot reload of modules: k5 is running; a new module under the same
+	// name (http_fetch, which answers the raw response) runs on its next
+	// Index, without a restart.
+	s.doAs(t, a, "POST", set, map[string]any{"id": "k5", "content": "running before the upload"})
+	req, _ = http.NewRequest("PUT", s.url+"/api/apps/my-app/modules/search_service", strings.NewReader(string(buildModule(t, "http_fetch"))))
+	req.Header.Set("Authorization", "Bearer "+a)
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("re-upload: %v %v", res, err)
+	}
+	s.doAs(t, a, "POST", set+"('k5')/Temper.Index?await_integration=true", map[string]any{})
+	ts, err = s.store.EntityTransitions(context.Background(), storeRef("my-app", "KnowledgeEntries", "k5"), 5)
+	if err != nil || len(ts) < 3 || ts[0].Action != "IndexSucceeded" || fmt.Sprint(ts[0].Params["status"]) != "200" || ts[0].Params["related"] != nil {
+		t.Fatalf("k5 after the module changed: %+v %v", ts, err)
+	}
 
 	// A permanent failure: IndexFailed with the typed failure.
 	ep.permanent.Store(http.StatusNotFound)

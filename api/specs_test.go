@@ -21,7 +21,7 @@ import (
 
 // seedFiles reads the founding document's Knowledge spec and model from
 // the shared conformance data (never copied into the repository).
-func seedFiles(t *testing.T) map[string]string {
+func seedFiles(t testing.TB) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	for _, n := range []string{"Knowledge.ioa.toml", "model.csdl.xml"} {
