@@ -534,3 +534,40 @@ func TestIntegrationCallbacks(t *testing.T) {
 		})
 	}
 }
+
+// TestWasmTrigger: an [[action.triggers]] of kind wasm runs its module
+// after the action and its callbacks apply like an [[integration]]'s.
+func TestWasmTrigger(t *testing.T) {
+	f := setup(t, Options{})
+	var called IntegrationCall
+	f.integration = func(c IntegrationCall) (Values, error) { called = c; return Values{"score": int64(9)}, nil }
+	spec := f.specs.add(t, map[string][]byte{"Doc.ioa.toml": []byte(`
+[automaton]
+name = "Doc"
+states = ["Draft", "Scored"]
+initial = "Draft"
+
+[[action]]
+name = "Score"
+from = ["Draft"]
+to = "Scored"
+
+[[action.triggers]]
+name = "scorer"
+kind = "wasm"
+module = "score_module"
+on_success = "Scored"
+on_failure = "ScoreFailed"
+config = { mode = "fast" }
+`)})
+	var res updateResult
+	f.update(time.Second, "s", Request{Action: "Score"}, &res)
+	f.env.RegisterDelayedCallback(f.env.CancelWorkflow, 10*time.Second)
+	f.env.ExecuteWorkflow(WorkflowName, Start{Ref: Ref{App: "d", EntitySet: "Docs", Key: "d1"}, Entity: "Doc", Spec: spec})
+	if called.Module != "score_module" || called.Integration != "scorer" || called.Config["mode"] != "fast" || called.Status != "Scored" {
+		t.Fatalf("integration call %+v", called)
+	}
+	if got := strings.Join(f.hook.actions(), " "); got != "@Draft Score@Scored Scored@Scored" {
+		t.Fatalf("commits %s", got)
+	}
+}
