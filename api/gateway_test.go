@@ -4,37 +4,21 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/netip"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	deployacts "github.com/temperhq/temper/activities/deploy"
-	"github.com/temperhq/temper/activities/gate"
-	"github.com/temperhq/temper/activities/integration"
-	"github.com/temperhq/temper/activities/projection"
-	"github.com/temperhq/temper/activities/reaction"
-	"github.com/temperhq/temper/activities/wasm"
-	"github.com/temperhq/temper/activities/wasm/secrets"
 	"github.com/temperhq/temper/api"
-	"github.com/temperhq/temper/authz"
-	"github.com/temperhq/temper/dev/apps"
 	"github.com/temperhq/temper/identity"
-	"github.com/temperhq/temper/internal/testtemporal"
+	"github.com/temperhq/temper/internal/teststack"
 	"github.com/temperhq/temper/specengine"
 	"github.com/temperhq/temper/store"
 	"github.com/temperhq/temper/verification/report"
-	"github.com/temperhq/temper/worker"
-	"github.com/temperhq/temper/workflows/deploy"
-	"github.com/temperhq/temper/workflows/entity"
 )
 
 // stack is the temper dev wiring on a real Temporal server: worker with
@@ -67,88 +51,15 @@ type stackOptions struct {
 	wasmCache    string
 }
 
-var idCounter atomic.Int64
-
-func uuidLike() string { return fmt.Sprintf("id-%d-%d", time.Now().UnixNano(), idCounter.Add(1)) }
-
 func newStackWith(t testing.TB, o stackOptions) *stack {
 	t.Helper()
-	pageSize, extra := o.pageSize, o.extra
-	ts := testtemporal.New(t)
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "temper.db"))
-	if err != nil {
-		t.Fatal(err)
+	extra := map[string]map[string][]byte{}
+	for i, files := range o.extra {
+		extra["extra"+string(rune('0'+i))] = files
 	}
-	t.Cleanup(func() { st.Close() })
-	reg := specengine.NewRegistry()
-	appsReg := api.NewApps()
-	all := map[string]map[string][]byte{}
-	for _, n := range apps.Names() {
-		files, err := apps.Files(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		all[n] = files
-	}
-	for i, files := range extra {
-		all["extra"+string(rune('0'+i))] = files
-	}
-	for n, files := range all {
-		b, err := specengine.Load(files)
-		if err != nil {
-			t.Fatal(err)
-		}
-		reg.Add(b)
-		appsReg.Activate(n, b)
-		for _, tab := range b.TableList {
-			if err := st.EnsureSet(ctx, store.SetSchema{App: n, Set: tab.EntitySet, EntityType: tab.Entity, Schema: api.Schema(b, tab)}); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	c := ts.GetDefaultClient()
-	g := &gate.Gate{Bundles: reg, Store: st}
-	rt, err := wasm.New(ctx, wasm.Config{CacheDir: o.wasmCache})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { rt.Close(context.Background()) })
-	vault, err := secrets.NewVault([]byte(strings.Repeat("k", 32)), &integration.SecretStore{Store: st})
-	if err != nil {
-		t.Fatal(err)
-	}
-	runner := &integration.Runner{Runtime: rt, Store: st, Bundles: reg, AllowPrivate: o.allowPrivate, NewID: func() string { return uuidLike() },
-		Secrets: func(app string) wasm.Secrets { return vault.For(app) }}
-	w := worker.New(c, reg, &projection.Hook{Store: st}, worker.Options{TaskQueue: "gw", Gate: g,
-		Deploy:       &deployacts.Activities{Store: st, Registry: reg, Schema: api.Schema, Verifier: o.verifier},
-		Reactor:      &reaction.Reactor{Entities: &entity.Client{Temporal: c, TaskQueue: "gw"}, Gate: g},
-		Integrations: runner})
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(w.Stop)
-	eng := authz.New(st)
-	if err := eng.SetPlatform([]byte(authz.DevPlatformPolicies)); err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range appsReg.Names() {
-		b, _ := appsReg.Get(n)
-		if err := eng.Load(ctx, n, b.Policies); err != nil {
-			t.Fatal(err)
-		}
-	}
-	rec := api.NewRecorder(st, nil)
-	sec := api.Security{Auth: &identity.Authenticator{Store: st}, Authz: eng, Governance: st, Recorder: rec}
-	gw := api.New(api.Config{Security: sec, Apps: appsReg, Entities: &entity.Client{Temporal: c, TaskQueue: "gw"}, Store: st, PageSize: pageSize,
-		Deploys:      &api.Deploys{Deployer: &deploy.Client{Temporal: c, TaskQueue: "gw"}, Specs: st, StepTimeout: o.stepTimeout},
-		Integrations: &api.Integrations{Modules: st, Vault: vault}})
-	srv := httptest.NewServer(gw.Handler())
-	t.Cleanup(rec.Close) // after the server closed: calls still running are recorded
-	t.Cleanup(srv.Close)
-	s := &stack{url: srv.URL, store: st, apps: appsReg}
-	s.admin = s.issue(t, identity.Admin, "test-admin")
-	return s
+	ts := teststack.New(t, teststack.Options{PageSize: o.pageSize, Apps: extra, Verifier: o.verifier, StepTimeout: o.stepTimeout,
+		AllowPrivate: o.allowPrivate, WasmCache: o.wasmCache, TaskQueue: "gw"})
+	return &stack{url: ts.URL, store: ts.Store, apps: ts.Apps, admin: ts.Admin}
 }
 
 // issue creates a principal and returns its token.

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,19 +18,9 @@ import (
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
-	deployacts "github.com/temperhq/temper/activities/deploy"
-	"github.com/temperhq/temper/activities/gate"
-	"github.com/temperhq/temper/activities/projection"
-	"github.com/temperhq/temper/api"
-	"github.com/temperhq/temper/authz"
-	"github.com/temperhq/temper/dev/apps"
 	"github.com/temperhq/temper/identity"
-	"github.com/temperhq/temper/internal/testtemporal"
-	"github.com/temperhq/temper/specengine"
+	"github.com/temperhq/temper/internal/teststack"
 	"github.com/temperhq/temper/store"
-	"github.com/temperhq/temper/worker"
-	"github.com/temperhq/temper/workflows/deploy"
-	"github.com/temperhq/temper/workflows/entity"
 )
 
 // stack is temper dev's wiring on a real in-process Temporal server: the
@@ -41,73 +30,16 @@ type stack struct {
 	url   string
 	store store.Store
 	admin string
+	ts    *teststack.Stack
 }
 
 func newStack(t *testing.T) *stack {
 	t.Helper()
-	ts := testtemporal.New(t)
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "temper.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	reg := specengine.NewRegistry()
-	appsReg := api.NewApps()
-	for _, n := range apps.Names() {
-		files, err := apps.Files(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := specengine.Load(files)
-		if err != nil {
-			t.Fatal(err)
-		}
-		reg.Add(b)
-		appsReg.ActivateFiles(n, b, files)
-		for _, tab := range b.TableList {
-			if err := st.EnsureSet(ctx, store.SetSchema{App: n, Set: tab.EntitySet, EntityType: tab.Entity, Schema: api.Schema(b, tab)}); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	c := ts.GetDefaultClient()
-	w := worker.New(c, reg, &projection.Hook{Store: st}, worker.Options{TaskQueue: "mcp", Gate: &gate.Gate{Bundles: reg, Store: st},
-		Deploy: &deployacts.Activities{Store: st, Registry: reg, Schema: api.Schema}})
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(w.Stop)
-	eng := authz.New(st)
-	if err := eng.SetPlatform([]byte(authz.DevPlatformPolicies)); err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range appsReg.Names() {
-		b, _ := appsReg.Get(n)
-		if err := eng.Load(ctx, n, b.Policies); err != nil {
-			t.Fatal(err)
-		}
-	}
-	rec := api.NewRecorder(st, nil)
-	sec := api.Security{Auth: &identity.Authenticator{Store: st}, Authz: eng, Governance: st, Recorder: rec}
-	gw := api.New(api.Config{Security: sec, Apps: appsReg, Entities: &entity.Client{Temporal: c, TaskQueue: "mcp"}, Store: st,
-		Deploys: &api.Deploys{Deployer: &deploy.Client{Temporal: c, TaskQueue: "mcp"}, Specs: st}})
-	srv := httptest.NewServer(gw.Handler())
-	t.Cleanup(srv.Close)
-	t.Cleanup(rec.Close)
-	s := &stack{url: srv.URL, store: st}
-	s.admin = s.issue(t, identity.Admin, "test-admin")
-	return s
+	ts := teststack.New(t, teststack.Options{TaskQueue: "mcp"})
+	return &stack{url: ts.URL, store: ts.Store, admin: ts.Admin, ts: ts}
 }
 
-func (s *stack) issue(t *testing.T, kind, id string) string {
-	t.Helper()
-	tok, err := identity.Issue(context.Background(), s.store, identity.Principal{Kind: kind, ID: id}, "test", time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok
-}
+func (s *stack) issue(t *testing.T, kind, id string) string { return s.ts.Issue(t, kind, id) }
 
 // http sends a request to the gateway with token and decodes the answer.
 func (s *stack) http(t *testing.T, token, method, path, body string, headers ...string) (int, map[string]any, http.Header) {
