@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/temperhq/temper/activities/integration"
 	"github.com/temperhq/temper/api/odata/ast"
 	"github.com/temperhq/temper/specengine"
 	"github.com/temperhq/temper/store"
@@ -85,8 +86,33 @@ func (a *Activities) Parse(ctx context.Context, files Files) (Parsed, error) {
 	for _, t := range b.TableList {
 		p.Entities = append(p.Entities, t.Entity)
 		p.Sets = append(p.Sets, t.EntitySet)
+		if err := checkBudgets(t); err != nil {
+			return Parsed{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrBadBundle, nil)
+		}
 	}
 	return p, nil
+}
+
+// checkBudgets refuses integration budgets the runtime would refuse
+// (unknown keys, values over the hard caps), so a bad budget fails the
+// deploy instead of every call.
+func checkBudgets(t *specengine.Table) error {
+	for _, in := range t.Integrations {
+		if _, _, err := integration.Budget(in.Config); err != nil {
+			return fmt.Errorf("%s: integration %s: %w", t.Entity, in.Name, err)
+		}
+	}
+	for _, a := range t.Actions {
+		for _, tr := range a.Triggers {
+			if tr.Kind != "wasm" {
+				continue
+			}
+			if _, _, err := integration.Budget(tr.Config); err != nil {
+				return fmt.Errorf("%s: trigger %s: %w", t.Entity, tr.Name, err)
+			}
+		}
+	}
+	return nil
 }
 
 // LevelInput names a level to run on a bundle.
