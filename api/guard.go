@@ -104,7 +104,7 @@ func operation(req entity.Request) string {
 func (g *guard) admit(ctx context.Context, ref entity.Ref, req *entity.Request) (*store.Trajectory, error) {
 	op := operation(*req)
 	t := g.note(op, ref)
-	cur, err := g.s.cfg.Entities.Get(ctx, ref)
+	cur, err := g.current(ctx, ref)
 	if err != nil {
 		return t, err
 	}
@@ -129,6 +129,29 @@ func (g *guard) admit(ctx context.Context, ref entity.Ref, req *entity.Request) 
 	}
 	req.Principal = principal(g.c).String()
 	return t, nil
+}
+
+// projections is the projection read the guard uses when the store
+// offers it.
+type projections interface {
+	GetProjection(ctx context.Context, r store.Ref) (store.Entity, error)
+}
+
+// current is the entity as authorization sees it: its projection (one
+// indexed read, written before every commit returns), or, without one,
+// the workflow's query — so an action costs no extra round trip to
+// Temporal. The workflow re-checks state and guards itself.
+func (g *guard) current(ctx context.Context, ref entity.Ref) (entity.Entity, error) {
+	if p, ok := g.s.cfg.Store.(projections); ok {
+		e, err := p.GetProjection(ctx, store.Ref{App: ref.App, Set: ref.EntitySet, Key: ref.Key})
+		if err == nil {
+			return fromProjection(e), nil
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return entity.Entity{}, err
+		}
+	}
+	return g.s.cfg.Entities.Get(ctx, ref)
 }
 
 // Act runs an action, update or delete the principal may run.
