@@ -481,3 +481,31 @@ func TestPolicyHotReloadByDeploy(t *testing.T) {
 		t.Fatalf("B acts after the policy deploy: %d %s", r.status, r.raw)
 	}
 }
+
+// TestRecreatedKeyKeepsBothLives: a key deleted and created again starts
+// its versions over; the transition log keeps both lives.
+func TestRecreatedKeyKeepsBothLives(t *testing.T) {
+	s := newStack(t, 0)
+	if r := s.do(t, "POST", "/api/apps/switches/specs", map[string]string{"Switch.ioa.toml": switchV1}); r.status != http.StatusOK {
+		t.Fatalf("deploy: %d %s", r.status, r.raw)
+	}
+	set := "/odata/switches/Switches"
+	for life := range 2 {
+		if r := s.do(t, "POST", set, map[string]any{"id": "s1"}); r.status != http.StatusCreated {
+			t.Fatalf("create (life %d): %d %s", life, r.status, r.raw)
+		}
+		if r := s.do(t, "POST", set+"('s1')/Temper.TurnOff", map[string]any{}); r.status != http.StatusOK {
+			t.Fatalf("TurnOff (life %d): %d %s", life, r.status, r.raw)
+		}
+		if r := s.do(t, "DELETE", set+"('s1')", nil); r.status != http.StatusNoContent {
+			t.Fatalf("delete (life %d): %d %s", life, r.status, r.raw)
+		}
+	}
+	ts, err := s.store.EntityTransitions(context.Background(), storeRef("switches", "Switches", "s1"), 100)
+	if err != nil || len(ts) != 6 {
+		t.Fatalf("%d transitions, %v: %+v", len(ts), err, ts)
+	}
+	if ts[0].Incarnation == "" || ts[0].Incarnation == ts[5].Incarnation || ts[0].Incarnation != ts[2].Incarnation {
+		t.Fatalf("incarnations: %s %s %s", ts[0].Incarnation, ts[2].Incarnation, ts[5].Incarnation)
+	}
+}

@@ -289,9 +289,12 @@ func (a *Activities) Shadow(ctx context.Context, in ShadowInput) (ShadowReport, 
 	if err != nil {
 		return rep, fmt.Errorf("read transitions of %s: %w", in.App, err)
 	}
+	// One sequence per life of an entity: a key deleted and created
+	// again starts over.
 	byEntity := map[string][]store.Transition{}
 	for _, t := range ts {
-		byEntity[t.Ref.ID()] = append(byEntity[t.Ref.ID()], t)
+		id := t.Ref.ID() + "#" + t.Incarnation
+		byEntity[id] = append(byEntity[id], t)
 	}
 	ids := make([]string, 0, len(byEntity))
 	for id := range byEntity {

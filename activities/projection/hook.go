@@ -72,7 +72,7 @@ func Projection(c entity.Commit) store.Entity {
 // Transition is the record of the transition c.
 func Transition(c entity.Commit) store.Transition {
 	return store.Transition{
-		Ref: ref(c), Type: c.Entity, Version: c.After.Version, Action: c.Action, Params: c.Params,
+		Ref: ref(c), Type: c.Entity, Incarnation: c.Incarnation, Version: c.After.Version, Action: c.Action, Params: c.Params,
 		Principal: c.Principal, Before: c.Before, After: c.After.Status, Spec: c.Spec, At: c.At,
 	}
 }

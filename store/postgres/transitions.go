@@ -11,12 +11,12 @@ import (
 
 const (
 	insertTransitionSQL = `INSERT INTO temper_transitions
-	(app, set_name, key, version, entity_type, action, params, principal, status_before, status_after, spec, at)
-VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12)
-ON CONFLICT (app, set_name, key, version) DO NOTHING`
-	transitionColumns    = `app, set_name, key, version, entity_type, action, params, principal, status_before, status_after, spec, at`
+	(app, set_name, key, incarnation, version, entity_type, action, params, principal, status_before, status_after, spec, at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13)
+ON CONFLICT (app, set_name, key, incarnation, version) DO NOTHING`
+	transitionColumns    = `app, set_name, key, incarnation, version, entity_type, action, params, principal, status_before, status_after, spec, at`
 	entityTransitionsSQL = `SELECT ` + transitionColumns + ` FROM temper_transitions
-WHERE app = $1 AND set_name = $2 AND key = $3 ORDER BY version DESC LIMIT $4`
+WHERE app = $1 AND set_name = $2 AND key = $3 ORDER BY at DESC, id DESC LIMIT $4`
 	appTransitionsSQL = `SELECT ` + transitionColumns + ` FROM temper_transitions
 WHERE app = $1 ORDER BY at DESC, id DESC LIMIT $2`
 )
@@ -29,7 +29,7 @@ func transitionArgs(t *model.Transition) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []any{t.App, t.Set, t.Key, t.Version, t.Type, t.Action, string(params), t.Principal, t.Before, t.After, t.Spec, t.At.UTC()}, nil
+	return []any{t.App, t.Set, t.Key, t.Incarnation, t.Version, t.Type, t.Action, string(params), t.Principal, t.Before, t.After, t.Spec, t.At.UTC()}, nil
 }
 
 // AppendTransition records one transition; a repeat is a no-op.
@@ -64,7 +64,7 @@ func scanTransitions(rows pgx.Rows, err error, op string) ([]model.Transition, e
 		var t model.Transition
 		var params []byte
 		var at time.Time
-		if err := rows.Scan(&t.App, &t.Set, &t.Key, &t.Version, &t.Type, &t.Action, &params, &t.Principal,
+		if err := rows.Scan(&t.App, &t.Set, &t.Key, &t.Incarnation, &t.Version, &t.Type, &t.Action, &params, &t.Principal,
 			&t.Before, &t.After, &t.Spec, &at); err != nil {
 			return nil, translate(op, err)
 		}

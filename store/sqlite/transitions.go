@@ -9,12 +9,12 @@ import (
 
 const (
 	insertTransitionSQL = `INSERT INTO temper_transitions
-	(app, set_name, key, version, entity_type, action, params, principal, status_before, status_after, spec, at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (app, set_name, key, version) DO NOTHING`
-	transitionColumns    = `app, set_name, key, version, entity_type, action, params, principal, status_before, status_after, spec, at`
+	(app, set_name, key, incarnation, version, entity_type, action, params, principal, status_before, status_after, spec, at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (app, set_name, key, incarnation, version) DO NOTHING`
+	transitionColumns    = `app, set_name, key, incarnation, version, entity_type, action, params, principal, status_before, status_after, spec, at`
 	entityTransitionsSQL = `SELECT ` + transitionColumns + ` FROM temper_transitions
-WHERE app = ? AND set_name = ? AND key = ? ORDER BY version DESC LIMIT ?`
+WHERE app = ? AND set_name = ? AND key = ? ORDER BY at DESC, id DESC LIMIT ?`
 	appTransitionsSQL = `SELECT ` + transitionColumns + ` FROM temper_transitions
 WHERE app = ? ORDER BY at DESC, id DESC LIMIT ?`
 )
@@ -27,7 +27,7 @@ func appendTransition(ctx context.Context, x execer, t *model.Transition) error 
 	if err != nil {
 		return err
 	}
-	_, err = x.ExecContext(ctx, insertTransitionSQL, t.App, t.Set, t.Key, t.Version, t.Type, t.Action,
+	_, err = x.ExecContext(ctx, insertTransitionSQL, t.App, t.Set, t.Key, t.Incarnation, t.Version, t.Type, t.Action,
 		string(params), t.Principal, t.Before, t.After, t.Spec, formatTime(t.At))
 	return err
 }
@@ -58,7 +58,7 @@ func scanTransitions(rows *sql.Rows, err error, op string) ([]model.Transition, 
 	for rows.Next() {
 		var t model.Transition
 		var params, at string
-		if err := rows.Scan(&t.App, &t.Set, &t.Key, &t.Version, &t.Type, &t.Action, &params, &t.Principal,
+		if err := rows.Scan(&t.App, &t.Set, &t.Key, &t.Incarnation, &t.Version, &t.Type, &t.Action, &params, &t.Principal,
 			&t.Before, &t.After, &t.Spec, &at); err != nil {
 			return nil, translate(op, err)
 		}

@@ -52,6 +52,7 @@ func Run(t *testing.T, open Factory) {
 	t.Run("Projections", func(t *testing.T) { t.Parallel(); ctx, s := setup(t); testProjections(ctx, t, s) })
 	t.Run("ConcurrentWriters", func(t *testing.T) { t.Parallel(); ctx, s := setup(t); testConcurrent(ctx, t, s) })
 	t.Run("Transitions", func(t *testing.T) { t.Parallel(); ctx, s := setup(t); testTransitions(ctx, t, s) })
+	t.Run("Incarnations", func(t *testing.T) { t.Parallel(); ctx, s := setup(t); testIncarnations(ctx, t, s) })
 	t.Run("EnsureSet", func(t *testing.T) { t.Parallel(); ctx, s := setup(t); testEnsureSet(ctx, t, s) })
 	t.Run("Query", func(t *testing.T) {
 		t.Parallel()

@@ -174,7 +174,10 @@ type Commit struct {
 	Deleted   bool       `json:"deleted,omitempty"`
 	After     Entity     `json:"after"`
 	Outgoing  []Outgoing `json:"outgoing,omitempty"`
-	At        time.Time  `json:"at"`
+	// Incarnation is the workflow's first run id: it tells apart the
+	// lives of a key deleted and created again.
+	Incarnation string    `json:"incarnation,omitempty"`
+	At          time.Time `json:"at"`
 }
 
 // Outgoing is the serializable form of the work a transition asks for.

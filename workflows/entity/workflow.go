@@ -362,7 +362,7 @@ func (e *run) afterCommit(ctx workflow.Context, action string, params map[string
 		return
 	}
 	c := Commit{Ref: e.ref, Entity: e.entity, Spec: e.spec, Action: action, Params: params, Principal: principal,
-		Before: before, After: e.view(), At: workflow.Now(ctx), Deleted: e.deleted}
+		Before: before, After: e.view(), At: workflow.Now(ctx), Deleted: e.deleted, Incarnation: workflow.GetInfo(ctx).FirstRunID}
 	if action == "" {
 		c.Principal = creator
 	}

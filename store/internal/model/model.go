@@ -39,11 +39,16 @@ type Entity struct {
 }
 
 // Transition is the record of one committed transition. It is append-only
-// and identified by (Ref, Version).
+// and identified by (Ref, Incarnation, Version).
 type Transition struct {
 	Ref
-	Type    string `json:"type"`
-	Version int64  `json:"version"`
+	Type string `json:"type"`
+	// Incarnation tells apart the lives of a key that was deleted and
+	// created again (whose versions start over): the entity workflow's
+	// first run id. Transitions are identified by (Ref, Incarnation,
+	// Version).
+	Incarnation string `json:"incarnation,omitempty"`
+	Version     int64  `json:"version"`
 	// Action is "" for the create (Params is then the create body), or a
 	// pseudo-action such as "$update".
 	Action    string         `json:"action"`
@@ -203,12 +208,13 @@ type Store interface {
 	// stays); ErrNotFound if there is none.
 	DeleteProjection(ctx context.Context, r Ref) error
 	// AppendTransition records a transition; a second record of the same
-	// (entity, version) is a no-op.
+	// (entity, incarnation, version) is a no-op.
 	AppendTransition(ctx context.Context, t Transition) error
 	// RecordCommit is PutProjection and AppendTransition in one
 	// transaction: what the after-commit hook writes.
 	RecordCommit(ctx context.Context, e Entity, t Transition) error
-	// EntityTransitions lists an entity's transitions, newest first.
+	// EntityTransitions lists an entity's transitions (of every
+	// incarnation of its key), newest first.
 	EntityTransitions(ctx context.Context, r Ref, limit int) ([]Transition, error)
 	// AppTransitions lists an app's transitions, newest first.
 	AppTransitions(ctx context.Context, app string, limit int) ([]Transition, error)
