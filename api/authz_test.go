@@ -210,6 +210,26 @@ func TestAgentsCannotGovern(t *testing.T) {
 	if r := s.doAs(t, b, "POST", kset, map[string]any{"id": "s2", "source": "secret"}); r.status != http.StatusForbidden || r.code() != "Forbidden" {
 		t.Fatalf("B creates a secret entry after a broad approval: %d %s", r.status, r.raw)
 	}
+	// A forbid on a data field's value holds for updates too: the policy
+	// sees the fields as they would be after the PATCH, even the admin's.
+	upd := `@id("no-secret-descriptions") forbid (principal, action == Action::"update", resource is Task) when { resource has description && resource.description == "secret" };`
+	if r := s.doRaw(t, "", "PUT", "/api/apps/tasks/policies/no-secret-descriptions", upd); r.status != http.StatusOK {
+		t.Fatalf("admin writes an update forbid: %d %s", r.status, r.raw)
+	}
+	if r := s.doAs(t, a, "POST", "/odata/tasks/Tasks", map[string]any{"id": "t1", "title": "x"}); r.status != http.StatusCreated {
+		t.Fatalf("A creates a task: %d %s", r.status, r.raw)
+	}
+	if r := s.doAs(t, a, "PATCH", "/odata/tasks/Tasks('t1')", map[string]any{"description": "open"}); r.status != http.StatusNoContent {
+		t.Fatalf("A updates its task: %d %s", r.status, r.raw)
+	}
+	for _, tok := range []string{a, s.admin} {
+		if r := s.doAs(t, tok, "PATCH", "/odata/tasks/Tasks('t1')", map[string]any{"description": "secret"}); r.status != http.StatusForbidden || r.code() != "Forbidden" {
+			t.Fatalf("PATCH to a forbidden value: %d %s", r.status, r.raw)
+		}
+	}
+	if r := s.do(t, "GET", "/odata/tasks/Tasks('t1')", nil); r.body["description"] != "open" {
+		t.Fatalf("t1 after refused updates: %s", r.raw)
+	}
 	// A bad policy is refused with its position, and changes nothing.
 	r := s.doRaw(t, "", "PUT", "/api/apps/knowledge/policies/bad", "permit (principal,")
 	if r.status != http.StatusBadRequest || !strings.Contains(r.raw, "bad:1:") {
