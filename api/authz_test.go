@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/temperhq/temper/dev/apps"
 	"github.com/temperhq/temper/identity"
+	"github.com/temperhq/temper/store"
 )
 
 const kset = "/odata/knowledge/KnowledgeEntries"
@@ -347,5 +349,34 @@ permit (principal, action == Action::"read", resource is Knowledge) when { resou
 	}
 	if r := s.doAs(t, a, "GET", set+"/$count", nil); r.raw != "3" {
 		t.Fatalf("/$count: %s", r.raw)
+	}
+}
+
+// TestPoliciesWrittenElsewhereSync: a policy stored by another gateway
+// (written to the store directly here) takes effect at this gateway's
+// next sync, without a restart.
+func TestPoliciesWrittenElsewhereSync(t *testing.T) {
+	s := newStack(t, 0)
+	a := s.issue(t, identity.Agent, "agent-a")
+	b := s.issue(t, identity.Agent, "agent-b")
+	if r := s.doAs(t, a, "POST", kset, map[string]any{"id": "k1", "content": "x"}); r.status != http.StatusCreated {
+		t.Fatalf("create: %d %s", r.status, r.raw)
+	}
+	ctx := context.Background()
+	if err := s.sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p := store.Policy{App: "knowledge", ID: "b-reads", Text: `permit (principal == Agent::"agent-b", action == Action::"read", resource is Knowledge);`}
+	if err := s.store.PutPolicy(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if r := s.doAs(t, b, "GET", kset+"('k1')", nil); r.status != http.StatusForbidden {
+		t.Fatalf("before the sync: %d %s", r.status, r.raw)
+	}
+	if err := s.sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if r := s.doAs(t, b, "GET", kset+"('k1')", nil); r.status != http.StatusOK {
+		t.Fatalf("after the sync: %d %s", r.status, r.raw)
 	}
 }

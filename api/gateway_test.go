@@ -30,6 +30,7 @@ type stack struct {
 	// admin is the token requests carry unless they name another
 	// Authorization.
 	admin string
+	sync  func(context.Context) error
 }
 
 func newStack(t *testing.T, pageSize int, extra ...map[string][]byte) *stack {
@@ -59,7 +60,7 @@ func newStackWith(t testing.TB, o stackOptions) *stack {
 	}
 	ts := teststack.New(t, teststack.Options{PageSize: o.pageSize, Apps: extra, Verifier: o.verifier, StepTimeout: o.stepTimeout,
 		AllowPrivate: o.allowPrivate, WasmCache: o.wasmCache, TaskQueue: "gw"})
-	return &stack{url: ts.URL, store: ts.Store, apps: ts.Apps, admin: ts.Admin}
+	return &stack{url: ts.URL, store: ts.Store, apps: ts.Apps, admin: ts.Admin, sync: ts.Sync}
 }
 
 // issue creates a principal and returns its token.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 
@@ -76,6 +77,10 @@ type Config struct {
 type Server struct {
 	cfg  Config
 	echo *echo.Echo
+	// policyMu guards policySums: per app, a digest of its stored
+	// policies as Sync last loaded them.
+	policyMu   sync.Mutex
+	policySums map[string][32]byte
 }
 
 // New builds the gateway.
@@ -95,7 +100,7 @@ func New(cfg Config) *Server {
 	if cfg.NewID == nil {
 		cfg.NewID = newUUID
 	}
-	s := &Server{cfg: cfg, echo: echo.New()}
+	s := &Server{cfg: cfg, echo: echo.New(), policySums: map[string][32]byte{}}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError

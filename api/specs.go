@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -339,8 +340,9 @@ func deployStatus(res *deploy.Result) int {
 // from the one this gateway serves: deploys made through any gateway
 // reach every gateway. temper dev and temper serve run it periodically.
 func (s *Server) Sync(ctx context.Context) error {
+	perr := s.syncPolicies(ctx)
 	if s.cfg.Deploys == nil || s.cfg.Deploys.Specs == nil {
-		return nil
+		return perr
 	}
 	avs, err := s.cfg.Deploys.Specs.ActiveVersions(ctx)
 	if err != nil {
@@ -366,6 +368,39 @@ func (s *Server) Sync(ctx context.Context) error {
 			continue
 		}
 		s.cfg.Apps.ActivateFiles(av.App, b, sv.Files)
+	}
+	return errors.Join(append(errs, perr)...)
+}
+
+// syncPolicies reloads an app's Cedar set when its stored policies
+// changed since the last sync (written through another gateway).
+func (s *Server) syncPolicies(ctx context.Context) error {
+	if s.cfg.Governance == nil || s.cfg.Authz == nil {
+		return nil
+	}
+	var errs []error
+	for _, app := range s.cfg.Apps.Names() {
+		ps, err := s.cfg.Governance.Policies(ctx, app)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		h := sha256.New()
+		for _, p := range ps {
+			fmt.Fprintf(h, "%s\x00%s\x00", p.ID, p.Text)
+		}
+		var sum [32]byte
+		copy(sum[:], h.Sum(nil))
+		s.policyMu.Lock()
+		prev, seen := s.policySums[app]
+		s.policySums[app] = sum
+		s.policyMu.Unlock()
+		if seen && prev == sum {
+			continue
+		}
+		if err := s.cfg.Authz.Reload(ctx, app); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
 }

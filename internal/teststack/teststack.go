@@ -57,6 +57,9 @@ type Stack struct {
 	Apps  *api.Apps
 	// Admin is an admin's bearer token.
 	Admin string
+	// Sync is the gateway's sync of active versions and stored policies
+	// (temper dev and serve run it every 2 s).
+	Sync func(context.Context) error
 }
 
 var ids atomic.Int64
@@ -141,7 +144,7 @@ func New(tb testing.TB, o Options) *Stack {
 	srv := httptest.NewServer(gw.Handler())
 	tb.Cleanup(rec.Close) // after the server closed: calls still running are recorded
 	tb.Cleanup(srv.Close)
-	s := &Stack{URL: srv.URL, Store: st, Apps: appsReg}
+	s := &Stack{URL: srv.URL, Store: st, Apps: appsReg, Sync: gw.Sync}
 	s.Admin = s.Issue(tb, identity.Admin, "test-admin")
 	return s
 }
