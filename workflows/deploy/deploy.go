@@ -99,6 +99,9 @@ func Deploy(ctx workflow.Context, in Input) (*Result, error) {
 		RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 5},
 	})
 	record := func() {
+		if in.DryRun {
+			return // a verification, not a deploy: nothing to record
+		}
 		d := store.Deploy{ID: in.ID, App: in.App, Version: res.Version, Kind: in.Kind, Mode: in.Mode, Status: res.Status,
 			Error: res.Error, SubmittedBy: in.SubmittedBy, ApprovedBy: in.ApprovedBy, CreatedAt: started}
 		if len(res.Steps) > 0 {
