@@ -12,19 +12,8 @@ import (
 // Task.owner_id (a state variable, which only actions change); projects
 // nest through Project.parent_id; boards and cards are related through an
 // integer key.
-const relProject = `
-[automaton]
-name = "Project"
-states = ["Active", "Done"]
-initial = "Active"
-[[state]]
-name = "name"
-type = "string"
-[[action]]
-name = "Finish"
-from = ["Active"]
-to = "Done"
-`
+// relProject is the navigation test's Project (gateway_test.go).
+const relProject = pmProject
 
 const relTask = `
 [automaton]

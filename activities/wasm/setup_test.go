@@ -59,7 +59,7 @@ func buildModule(tb testing.TB, pkg string) []byte {
 	builds.Lock()
 	defer builds.Unlock()
 	if builds.skip != "" {
-		tb.Skip(builds.skip)
+		skipOrFail(tb, builds.skip)
 	}
 	if b, ok := builds.wasm[pkg]; ok {
 		return b
@@ -70,11 +70,11 @@ func buildModule(tb testing.TB, pkg string) []byte {
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		builds.skip = "no go toolchain on PATH to build wasm modules: " + err.Error()
-		tb.Skip(builds.skip)
+		skipOrFail(tb, builds.skip)
 	}
 	if out, err := exec.Command(goBin, "tool", "dist", "list").Output(); err != nil || !bytes.Contains(out, []byte("wasip1/wasm")) {
 		builds.skip = fmt.Sprintf("the go toolchain cannot target wasip1/wasm (go tool dist list: %v)", err)
-		tb.Skip(builds.skip)
+		skipOrFail(tb, builds.skip)
 	}
 	if builds.dir == "" {
 		if builds.dir, err = os.MkdirTemp("", "temper-wasm-modules-"); err != nil {
@@ -206,4 +206,13 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// skipOrFail skips locally but fails in CI, which must run the WASM suite.
+func skipOrFail(tb testing.TB, why string) {
+	tb.Helper()
+	if os.Getenv("CI") != "" {
+		tb.Fatal("CI must run the WASM suite: " + why)
+	}
+	tb.Skip(why)
 }
