@@ -174,6 +174,15 @@ func (s *Server) getDecision(c echo.Context) error {
 			return err
 		}
 	}
+	if d.Status == store.DecisionApproved {
+		// The approving gateway reloads after its transaction committed;
+		// a poller that sees the approval first must not find the old
+		// set here, so this gateway loads the app's policies before it
+		// answers.
+		if err := s.cfg.Authz.Reload(c.Request().Context(), d.App); err != nil {
+			return fmt.Errorf("reload the policies of %s: %w", d.App, err)
+		}
+	}
 	return c.JSON(http.StatusOK, d)
 }
 
